@@ -1,0 +1,35 @@
+# meridian_add_mpi_test(NAME name TARGET exe RANKS 1 2 3 ... [LABELS ...] [ARGS ...] [TIMEOUT s])
+# Registers name_np<N> for each rank count, run through mpiexec with the environment that Open MPI
+# needs here (root, oversubscription, no busy polling, ROMIO), so a bare `ctest` works.
+set(MERIDIAN_MPI_TEST_ENV
+  OMPI_ALLOW_RUN_AS_ROOT=1
+  OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+  OMPI_MCA_rmaps_base_oversubscribe=1
+  OMPI_MCA_mpi_yield_when_idle=1
+  OMPI_MCA_io=romio321
+  OMPI_MCA_btl_vader_single_copy_mechanism=none
+  PRTE_MCA_rmaps_default_mapping_policy=:oversubscribe)
+
+function(meridian_add_mpi_test)
+  cmake_parse_arguments(T "" "NAME;TARGET;TIMEOUT" "RANKS;LABELS;ARGS;ENVIRONMENT" ${ARGN})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 120)
+  endif()
+  foreach(n IN LISTS T_RANKS)
+    set(test_name ${T_NAME}_np${n})
+    add_test(NAME ${test_name}
+      COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${n} --oversubscribe ${MPIEXEC_PREFLAGS}
+              $<TARGET_FILE:${T_TARGET}> ${MPIEXEC_POSTFLAGS} ${T_ARGS})
+    set_tests_properties(${test_name} PROPERTIES
+      PROCESSORS ${n}
+      TIMEOUT ${T_TIMEOUT}
+      LABELS "mpi;${T_LABELS}"
+      ENVIRONMENT "${MERIDIAN_MPI_TEST_ENV};${T_ENVIRONMENT}")
+  endforeach()
+endfunction()
+
+# An MPI test executable: the given sources plus the shared Catch2 MPI runner.
+function(meridian_add_mpi_test_executable target)
+  add_executable(${target} ${ARGN})
+  target_link_libraries(${target} PRIVATE meridian_mpi_test_runner)
+endfunction()

@@ -1,0 +1,10 @@
+# Warnings and sanitizers applied to every meridian target through one interface library.
+add_library(meridian_options INTERFACE)
+target_compile_options(meridian_options INTERFACE -Wall -Wextra -Wpedantic)
+if(MERIDIAN_WERROR)
+  target_compile_options(meridian_options INTERFACE -Werror)
+endif()
+if(MERIDIAN_SANITIZE)
+  target_compile_options(meridian_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(meridian_options INTERFACE -fsanitize=address,undefined)
+endif()

@@ -1,0 +1,94 @@
+#include "meridian/core/mpi_handles.hpp"
+
+#include "meridian/core/error.hpp"
+
+namespace meridian::core {
+
+namespace {
+bool mpi_running() noexcept {
+  int initialized = 0, finalized = 0;
+  MPI_Initialized(&initialized);
+  MPI_Finalized(&finalized);
+  return initialized && !finalized;
+}
+}  // namespace
+
+Comm Comm::dup(MPI_Comm parent) {
+  MPI_Comm out = MPI_COMM_NULL;
+  MERIDIAN_MPI(MPI_Comm_dup(parent, &out), parent);
+  Comm owned(out);
+  MERIDIAN_MPI(MPI_Comm_set_errhandler(out, MPI_ERRORS_RETURN), out);
+  return owned;
+}
+
+Comm Comm::split(MPI_Comm parent, int color, int key) {
+  MPI_Comm out = MPI_COMM_NULL;
+  MERIDIAN_MPI(MPI_Comm_split(parent, color, key, &out), parent);
+  Comm owned(out);
+  if (out != MPI_COMM_NULL) MERIDIAN_MPI(MPI_Comm_set_errhandler(out, MPI_ERRORS_RETURN), out);
+  return owned;
+}
+
+Comm::~Comm() {
+  if (comm_ != MPI_COMM_NULL && mpi_running()) MPI_Comm_free(&comm_);
+}
+
+Comm& Comm::operator=(Comm&& other) noexcept {
+  if (this != &other) {
+    Comm old(std::exchange(comm_, std::exchange(other.comm_, MPI_COMM_NULL)));
+  }
+  return *this;
+}
+
+int Comm::rank() const {
+  int r = -1;
+  MERIDIAN_MPI(MPI_Comm_rank(comm_, &r), comm_);
+  return r;
+}
+
+int Comm::size() const {
+  int s = 0;
+  MERIDIAN_MPI(MPI_Comm_size(comm_, &s), comm_);
+  return s;
+}
+
+void Request::release() noexcept {
+  if (request_ == MPI_REQUEST_NULL || !mpi_running()) return;
+  // A started request must complete before its buffers go away; an inactive persistent request
+  // completes at once. Cancelling an unmatched send is not portable, so we wait.
+  MPI_Wait(&request_, MPI_STATUS_IGNORE);
+  if (request_ != MPI_REQUEST_NULL) MPI_Request_free(&request_);
+}
+
+Request::~Request() { release(); }
+
+Request& Request::operator=(Request&& other) noexcept {
+  if (this != &other) {
+    release();
+    request_ = std::exchange(other.request_, MPI_REQUEST_NULL);
+  }
+  return *this;
+}
+
+Datatype Datatype::commit(MPI_Datatype type) {
+  Datatype owned(type);
+  MERIDIAN_MPI(MPI_Type_commit(&owned.type_), MPI_COMM_NULL);
+  return owned;
+}
+
+Datatype::~Datatype() {
+  if (type_ != MPI_DATATYPE_NULL && mpi_running()) MPI_Type_free(&type_);
+}
+
+Datatype& Datatype::operator=(Datatype&& other) noexcept {
+  if (this != &other) {
+    Datatype old(std::exchange(type_, std::exchange(other.type_, MPI_DATATYPE_NULL)));
+  }
+  return *this;
+}
+
+void wait_all(std::vector<MPI_Request>& requests, MPI_Comm comm) {
+  MERIDIAN_MPI(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE), comm);
+}
+
+}  // namespace meridian::core
