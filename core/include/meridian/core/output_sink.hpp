@@ -1,0 +1,43 @@
+#pragma once
+// The driver's view of the I/O layer: io/ implements this; core never includes io/.
+// Every call is collective over the communicator the sink was built with (all ranks of the run).
+
+#include <string>
+#include <vector>
+
+#include "meridian/core/clock.hpp"
+#include "meridian/core/component.hpp"
+
+namespace meridian::core {
+
+// One component as the writers see it: its decomposition, grid and fields with metadata.
+struct ComponentOutput {
+  std::string name;
+  const Decomposition* decomposition = nullptr;
+  const SphereGrid* grid = nullptr;
+  std::vector<FieldEntry> fields;
+};
+
+// What every file records about the run that made it.
+struct Provenance {
+  std::string version;
+  std::string git_revision;
+  std::string config_ini;     // the resolved configuration (Config::to_ini())
+  std::string config_digest;  // hash of the options that change answers
+  int ranks = 1;
+  std::string process_grid;   // Decomposition::describe()
+};
+
+class OutputSink {
+ public:
+  virtual ~OutputSink() = default;
+  // Writes the output fields (metadata.output) of every component at `clock`'s time.
+  virtual void write_history(const Clock& clock, const std::vector<ComponentOutput>& components) = 0;
+  // Writes every restart field (metadata.restart) and the clock atomically; returns the file's path.
+  virtual std::string write_restart(const Clock& clock, const std::vector<ComponentOutput>& components) = 0;
+  // Checks that `path` matches this run (grid, components, fields), fills every restart field and
+  // returns the step it was written at. Throws ConfigError naming the file and the mismatch.
+  virtual long long read_restart(const std::string& path, const std::vector<ComponentOutput>& components) = 0;
+};
+
+}  // namespace meridian::core
