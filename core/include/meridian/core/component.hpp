@@ -72,6 +72,8 @@ class Component {
   // Coupling fields by contract name (see above); nullptr if the name is not one it has.
   virtual Field* coupling_field(const std::string& name) = 0;
   virtual double exchange_coefficient() const = 0;  // surfaces only; W m-2 K-1
+  // Heat capacity per unit area, J m-2 K-1: with gamma it bounds the stable coupling interval.
+  virtual double heat_capacity() const = 0;
   // The halo width its numerics need (0 if it has no lateral transport).
   virtual int halo_width() const = 0;
   // Its configured time step and the largest stable one, s.

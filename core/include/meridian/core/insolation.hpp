@@ -1,0 +1,25 @@
+#pragma once
+// Top-of-atmosphere sunlight, W m-2: the annual mean Q (1 + s2 P2(sin lat)) of North (1975), or a
+// daily-mean seasonal cycle from the solar declination. Options live in [sunlight]; the driver
+// declares them, components that absorb sunlight read them through this class.
+
+#include "meridian/core/config.hpp"
+
+namespace meridian::core {
+
+void declare_sunlight_options(OptionRegistry& options);
+
+class Insolation {
+ public:
+  explicit Insolation(const Config& config);
+  Insolation(bool enabled, bool seasonal, double q, double s2, double obliquity_deg);
+  // Daily-mean insolation at latitude `lat` (radians) at model time `time` (s since the start).
+  double at(double lat, double time) const;
+  bool enabled() const noexcept { return enabled_; }
+
+ private:
+  bool enabled_, seasonal_;
+  double q_, s2_, obliquity_;
+};
+
+}  // namespace meridian::core
