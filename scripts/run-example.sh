@@ -6,4 +6,4 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/env.sh"
 "$root/scripts/build.sh"
 build="${MERIDIAN_BUILD_DIR:-$root/build}"
-mpirun -n 2 "$build/apps/meridian-bench" halo --nx 512 --ny 512 --width 2 --fields 4
+mpirun -n 2 "$build/apps/bench/meridian-bench" halo --nx 512 --ny 512 --width 2 --fields 4

@@ -15,7 +15,9 @@ IndexRange block_range(int n, int parts, int index) noexcept {
 ProcessGrid automatic_process_grid(int nx, int ny, int ranks) {
   ProcessGrid best{ranks, 1};
   double best_cost = std::numeric_limits<double>::max();
-  for (int px = ranks; px >= 1; --px) {
+  // Ascending px: on a tie the grid with more ranks along y wins, because rows are contiguous in
+  // memory and north/south halos pack with memcpy while east/west ones touch a cache line per row.
+  for (int px = 1; px <= ranks; ++px) {
     if (ranks % px != 0) continue;
     const int py = ranks / px;
     if (px > nx || py > ny) continue;

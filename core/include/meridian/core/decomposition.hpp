@@ -43,7 +43,7 @@ constexpr int opposite(int d) noexcept { return d < 4 ? (d ^ 1) : 7 - (d - 4); }
 IndexRange block_range(int n, int parts, int index) noexcept;
 
 // The process grid for `ranks` ranks that minimises the halo perimeter of a block of an nx x ny grid
-// (sum of block widths and heights); ties go to the grid with more ranks along x.
+// (sum of block widths and heights); ties go to the grid with more ranks along y (contiguous halos).
 ProcessGrid automatic_process_grid(int nx, int ny, int ranks);
 
 class Decomposition {

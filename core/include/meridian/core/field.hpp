@@ -4,6 +4,8 @@
 // exchange never copies the owned block.
 
 #include <cstddef>
+#include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,10 @@ class Field {
   Field(std::string name, int nx, int ny, int halo, int nz = 1);
   // The owned block of `decomp` on this rank.
   Field(std::string name, const Decomposition& decomp, int halo, int nz = 1);
+  Field(const Field& other);
+  Field& operator=(const Field& other);
+  Field(Field&&) noexcept = default;
+  Field& operator=(Field&&) noexcept = default;
 
   const std::string& name() const noexcept { return name_; }
   int nx() const noexcept { return nx_; }
@@ -40,9 +46,9 @@ class Field {
   IndexRange with_halo_x() const noexcept { return {-halo_, nx_ + halo_}; }
   IndexRange with_halo_y() const noexcept { return {-halo_, ny_ + halo_}; }
 
-  double* data() noexcept { return data_.data(); }
-  const double* data() const noexcept { return data_.data(); }
-  std::size_t size() const noexcept { return data_.size(); }
+  double* data() noexcept { return data_.get(); }
+  const double* data() const noexcept { return data_.get(); }
+  std::size_t size() const noexcept { return size_; }
 
   void fill(double value);
   // The owned cells (halo excluded), level by level, row by row: what a writer or a sum needs.
@@ -53,7 +59,14 @@ class Field {
  private:
   std::string name_;
   int nx_, ny_, halo_, nz_;
-  std::vector<double> data_;
+  struct Free {
+    void operator()(double* p) const noexcept { std::free(p); }
+  };
+  // Large fields are 2 MiB-aligned and advised onto transparent huge pages: halo columns touch one
+  // cache line per row, and with 4 KiB pages every row would also be a TLB miss.
+  std::unique_ptr<double[], Free> data_;
+  std::size_t size_ = 0;
+  void allocate(std::size_t n);
 };
 
 }  // namespace meridian::core

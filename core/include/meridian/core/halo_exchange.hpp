@@ -59,8 +59,6 @@ class HaloExchange {
     std::size_t count = 0;   // doubles per message
   };
   std::size_t values_in(const Box& box) const;
-  void pack(const Box& box, double* out) const;
-  void unpack(const Box& box, const double* in);
 
   Comm comm_;
   int width_;

@@ -1,0 +1,49 @@
+#include "raw_halo.hpp"
+
+#include "meridian/core/error.hpp"
+
+namespace meridian::bench {
+
+using core::direction_count;
+using core::direction_offset;
+
+RawHalo::RawHalo(const core::Decomposition& decomp, int width, int values_per_cell) {
+  MERIDIAN_MPI(MPI_Comm_dup(decomp.comm(), &comm_), decomp.comm());
+  MPI_Comm_set_errhandler(comm_, MPI_ERRORS_RETURN);
+  std::size_t offset = 0;
+  for (int d = 0; d < direction_count; ++d) {
+    const int peer = decomp.neighbour(d);
+    // Like HaloExchange: nothing beyond a closed edge, and self neighbours cost no message.
+    if (peer == MPI_PROC_NULL || peer == decomp.rank()) continue;
+    const std::size_t lx = direction_offset[d][0] ? width : decomp.nx_local();
+    const std::size_t ly = direction_offset[d][1] ? width : decomp.ny_local();
+    const std::size_t count = lx * ly * values_per_cell;
+    peers_.push_back({d, peer, offset, count});
+    offset += count;
+  }
+  send_.assign(offset, 1.0);
+  recv_.assign(offset, 0.0);
+  requests_.resize(2 * peers_.size());
+}
+
+RawHalo::~RawHalo() {
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  if (!finalized) MPI_Comm_free(&comm_);
+}
+
+void RawHalo::exchange() {
+  const std::size_t n = peers_.size();
+  // Tags are the direction of travel as the sender sees it, as in HaloExchange.
+  for (std::size_t s = 0; s < n; ++s)
+    MERIDIAN_MPI(MPI_Irecv(recv_.data() + peers_[s].offset, static_cast<int>(peers_[s].count), MPI_DOUBLE,
+                           peers_[s].peer, core::opposite(peers_[s].direction), comm_, &requests_[s]),
+                 comm_);
+  for (std::size_t s = 0; s < n; ++s)
+    MERIDIAN_MPI(MPI_Isend(send_.data() + peers_[s].offset, static_cast<int>(peers_[s].count), MPI_DOUBLE,
+                           peers_[s].peer, peers_[s].direction, comm_, &requests_[n + s]),
+                 comm_);
+  if (n) MERIDIAN_MPI(MPI_Waitall(static_cast<int>(2 * n), requests_.data(), MPI_STATUSES_IGNORE), comm_);
+}
+
+}  // namespace meridian::bench

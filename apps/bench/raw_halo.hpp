@@ -1,0 +1,39 @@
+#pragma once
+// The raw-MPI yardstick for core::HaloExchange: the same messages (sizes, neighbours, tags) sent
+// with plain MPI_Irecv/MPI_Isend of preallocated contiguous buffers and one MPI_Waitall. No packing,
+// no unpacking: what the network alone costs.
+
+#include <mpi.h>
+
+#include <cstddef>
+#include <vector>
+
+#include "meridian/core/decomposition.hpp"
+
+namespace meridian::bench {
+
+class RawHalo {
+ public:
+  // Collective over decomp.comm() (duplicates it). `values_per_cell` = fields x levels.
+  RawHalo(const meridian::core::Decomposition& decomp, int width, int values_per_cell);
+  ~RawHalo();
+  RawHalo(const RawHalo&) = delete;
+  RawHalo& operator=(const RawHalo&) = delete;
+
+  // One exchange: post receives, post sends, wait for all.
+  void exchange();
+  std::size_t bytes_sent() const noexcept { return send_.size() * sizeof(double); }
+  int messages() const noexcept { return static_cast<int>(peers_.size()); }
+
+ private:
+  struct Message {
+    int direction, peer;
+    std::size_t offset, count;
+  };
+  MPI_Comm comm_ = MPI_COMM_NULL;
+  std::vector<Message> peers_;
+  std::vector<double> send_, recv_;
+  std::vector<MPI_Request> requests_;
+};
+
+}  // namespace meridian::bench

@@ -1,0 +1,153 @@
+// The time loop and its reports; construction and validation are in driver.cpp.
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <ostream>
+#include <sstream>
+
+#include "meridian/core/driver.hpp"
+#include "meridian/core/error.hpp"
+#include "meridian/core/timers.hpp"
+
+namespace meridian::core {
+
+namespace {
+
+// After a restart from `step`, diagnostics rows past it (from a run that went further before it
+// died) are dropped so the file reads as one straight run.
+void truncate_diagnostics(const std::string& path, long long step) {
+  std::ifstream in(path);
+  if (!in) return;
+  std::ostringstream kept;
+  std::string line;
+  bool first = true;
+  while (std::getline(in, line)) {
+    if (first || std::stoll(line.substr(0, line.find(','))) <= step) kept << line << '\n';
+    first = false;
+  }
+  in.close();
+  std::ofstream(path, std::ios::trunc) << kept.str();
+}
+
+std::string hms(double seconds) {
+  const long long s = std::llround(std::max(0.0, seconds));
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", s / 3600, (s / 60) % 60, s % 60);
+  return buf;
+}
+
+bool agree_to_stop(const volatile std::sig_atomic_t* flag, MPI_Comm comm) {
+  int local = (flag && *flag) ? 1 : 0, any = 0;
+  MERIDIAN_MPI(MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_MAX, comm), comm);
+  return any != 0;
+}
+
+}  // namespace
+
+void Driver::restore(OutputSink& sink) {
+  const std::string from = config_.text("restart.from");
+  if (from.empty()) return;
+  ScopedTimer t("restart");
+  const long long step = sink.read_restart(from, outputs());
+  clock_ = Clock(clock_.dt(), clock_.total_steps(), step);
+  for (auto& c : components_) c->restarted();
+  restored_ = true;
+  if (log_) *log_ << "meridian: restarted from " << from << " at step " << step << " (" << clock_.date() << ")\n";
+}
+
+RunSummary Driver::run(OutputSink& sink, const volatile std::sig_atomic_t* stop_flag) {
+  RunSummary summary;
+  if (restored_ && decomp_.rank() == 0) truncate_diagnostics(config_.text("output.dir") + "/diagnostics.csv", clock_.step());
+  summary.first_step = clock_.step();
+  summary.initial_energy = total_energy();
+  const long long diag_every = config_.integer("diagnostics.every") ? config_.integer("diagnostics.every") : coupling_steps_;
+  const long long output_every = config_.integer("output.every");
+  const long long restart_every = config_.integer("restart.every");
+  long long progress_every = config_.integer("run.progress_every");
+  if (progress_every == 0) {
+    const long long span = std::max(1LL, (clock_.total_steps() - clock_.step()) / 10);
+    progress_every = std::max(coupling_steps_, span / coupling_steps_ * coupling_steps_);
+  }
+  const auto due = [&](long long every) { return every > 0 && clock_.step() % every == 0; };
+
+  if (!restored_) {
+    write_diagnostics(true);
+    if (output_every > 0) {
+      ScopedTimer t("output");
+      sink.write_history(clock_, outputs());
+    }
+  }
+  const double wall_start = MPI_Wtime();
+  const double interval = double(coupling_steps_) * clock_.dt();
+  while (!clock_.done()) {
+    coupler_->exchange();
+    for (auto& c : components_) {
+      ScopedTimer t(c->name());
+      c->advance(interval);
+    }
+    clock_.advance(coupling_steps_);
+    if (due(diag_every)) write_diagnostics(false);
+    if (due(output_every)) {
+      ScopedTimer t("output");
+      sink.write_history(clock_, outputs());
+    }
+    const bool stop = agree_to_stop(stop_flag, comm_);
+    if (due(restart_every) && !clock_.done() && !stop) {
+      ScopedTimer t("restart");
+      summary.last_restart = sink.write_restart(clock_, outputs());
+    }
+    if (due(progress_every) || clock_.done()) report_progress(wall_start, summary.first_step, summary.initial_energy);
+    if (stop && !clock_.done()) {
+      summary.stopped_early = true;
+      break;
+    }
+  }
+  {
+    ScopedTimer t("restart");
+    summary.last_restart = sink.write_restart(clock_, outputs());
+  }
+  summary.last_step = clock_.step();
+  summary.final_energy = total_energy();
+  if (log_ && summary.stopped_early)
+    *log_ << "meridian: stop requested; wrote " << summary.last_restart << " at step " << clock_.step()
+          << ". Resume with --restart.from=" << summary.last_restart << "\n";
+  report_timings();
+  return summary;
+}
+
+void Driver::report_progress(double wall_start, long long first_step, double initial_energy) {
+  const double energy = total_energy();  // collective: every rank calls report_progress
+  if (!log_) return;
+  const long long done = clock_.step() - first_step;
+  const double wall = MPI_Wtime() - wall_start;
+  const double per_step = done > 0 ? wall / double(done) : 0.0;
+  const double simulated_years = double(done) * clock_.dt() / (seconds_per_day * days_per_year);
+  const double sypd = wall > 0 ? simulated_years / (wall / seconds_per_day) : 0.0;
+  const double eta = per_step * double(clock_.total_steps() - clock_.step());
+  const double drift = initial_energy != 0 ? (energy - initial_energy) / std::fabs(initial_energy) : 0.0;
+  char buf[256];
+  std::snprintf(buf, sizeof buf,
+                "step %lld/%lld (%5.1f%%)  %s  %.3g ms/step  %.3g SYPD  ETA %s  energy drift %+.3e", clock_.step(),
+                clock_.total_steps(), 100.0 * double(clock_.step()) / double(std::max(1LL, clock_.total_steps())),
+                clock_.date().c_str(), per_step * 1e3, sypd, hms(eta).c_str(), drift);
+  *log_ << buf << std::endl;
+}
+
+void Driver::report_timings() {
+  const auto rows = process_timers().summarise(comm_);
+  if (!log_) return;
+  char buf[160];
+  *log_ << "timing (s over " << decomp_.size() << " ranks; components include their halo exchanges)\n";
+  std::snprintf(buf, sizeof buf, "  %-14s %10s %10s %10s %10s\n", "phase", "min", "mean", "max", "imbalance");
+  *log_ << buf;
+  for (const auto& r : rows) {
+    std::snprintf(buf, sizeof buf, "  %-14s %10.4f %10.4f %10.4f %9.1f%%\n", r.phase.c_str(), r.min, r.mean, r.max,
+                  100 * r.imbalance);
+    *log_ << buf;
+  }
+  std::ofstream csv(config_.text("output.dir") + "/timing.csv");
+  csv << "phase,min_s,mean_s,max_s,imbalance\n";
+  for (const auto& r : rows) csv << r.phase << ',' << r.min << ',' << r.mean << ',' << r.max << ',' << r.imbalance << '\n';
+}
+
+}  // namespace meridian::core
