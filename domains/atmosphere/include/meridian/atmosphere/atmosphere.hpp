@@ -1,0 +1,92 @@
+#pragma once
+// The atmosphere: one well-mixed layer whose temperature t_atm (degC) obeys
+//
+//   C_a dT/dt = D Lap(T) - C_a u . grad(T) + F_surf - (A + B T)
+//
+// on the longitude-latitude sphere: North's (1975) diffusive energy balance, solid-body zonal
+// advection, the heat F_surf that the surface hands it (W m-2 of total cell area, from the coupler)
+// and longwave cooling to space. Numerics (finite-volume diffusion, flux-limited Lax-Wendroff
+// advection, one halo exchange per step) are described in domains/README.md.
+//
+// Every cell's update reads only that cell and its neighbours, in a fixed order, with metrics taken
+// from the global row index: the answer is bitwise the same on any decomposition.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "meridian/core/component.hpp"
+#include "meridian/core/halo_exchange.hpp"
+
+namespace meridian::atmosphere {
+
+class Atmosphere final : public core::Component {
+ public:
+  Atmosphere() = default;
+  // Fields are referenced by the halo exchange and by the framework: the object never moves.
+  Atmosphere(const Atmosphere&) = delete;
+  Atmosphere& operator=(const Atmosphere&) = delete;
+
+  std::string name() const override { return "atmosphere"; }
+  core::CouplingRole role() const override { return core::CouplingRole::atmosphere; }
+  // Declares atmosphere.* only.
+  void declare_options(core::OptionRegistry& options) const override;
+  // Collective over context.decomposition.comm(): plans the halo exchange. Throws ConfigError
+  // naming atmosphere.dt if it is not a positive whole multiple of run.dt.
+  void setup(const core::ComponentContext& context) override;
+  // t_atm (restart, output), surface_heat_flux (output).
+  std::vector<core::FieldEntry> fields() override;
+  // "air_temperature" (export, degC) and "surface_heat_flux" (import, W m-2, into the air).
+  core::Field* coupling_field(const std::string& name) override;
+  double exchange_coefficient() const override { return 0.0; }  // not a surface
+  double heat_capacity() const override { return capacity_; }    // J m-2 K-1
+  int halo_width() const override { return 2; }                  // the limiter reads i +- 2
+  double time_step() const override { return dt_; }              // s
+  // Largest stable dt, s; the same on every rank (all global rows are examined). Local.
+  double stable_time_step() const override;
+  std::string time_step_key() const override { return "atmosphere.dt"; }
+  // Collective. Throws core::Error if `duration` (s) is not a whole number of time_step().
+  void advance(double duration) override;
+  // Collective: refreshes the halo of t_atm after a restart overwrote it.
+  void restarted(double time) override;
+  // C_a T area per owned cell, J (relative to 0 degC).
+  void add_energy(core::ExactAccumulator& joules) const override;
+  // atmosphere_mean_temperature, area-weighted, degC.
+  void add_diagnostics(std::vector<core::GlobalMean>& means) const override;
+
+  // Per-row constants of the update for one global row (see dynamics.cpp).
+  struct Row {
+    double zonal = 0;     // D r_j dlat / (cos(lat_j) dlon): zonal face coefficient, W K-1 (unit sphere)
+    double north = 0;     // D dlon cos(lat_edge(j+1)) / dlat; 0 at the north pole
+    double south = 0;     // the north coefficient of row j-1; 0 at the south pole
+    double inv_area = 0;  // 1 / unit_area(j)
+  };
+
+ private:
+  void read_options(const core::Config& config, double base_dt, int rank);
+  void set_initial_state(const core::Config& config);
+  void step();
+  // Writes next_ for owned cells [i0, i1) x [j0, j1); reads t_ (halo included) and flux_.
+  void update_cells(int i0, int i1, int j0, int j1);
+  Row row_constants(int global_j) const;
+
+  // Options (see declare_options for units).
+  double dt_ = 0, capacity_ = 0, diffusivity_ = 0, olr_a_ = 0, olr_b_ = 0, wind_ = 0;
+  double polar_latitude_ = 0, initial_temperature_ = 0;  // radians, degC
+  bool longwave_ = true;
+  std::string initial_;
+
+  const core::Decomposition* decomp_ = nullptr;
+  const core::SphereGrid* grid_ = nullptr;
+  std::optional<core::Field> t_, flux_;
+  std::optional<core::HaloExchange> halo_;
+  std::vector<Row> rows_;     // one per owned row
+  std::vector<double> next_;  // the new owned values, written before any is stored
+  double courant_ = 0;        // u0 dt / (radius dlon): the same in every row
+};
+
+// A new atmosphere, not yet set up.
+std::unique_ptr<core::Component> make_component();
+
+}  // namespace meridian::atmosphere

@@ -1,0 +1,138 @@
+// The atmosphere's options, setup and bookkeeping; the time step itself is in dynamics.cpp.
+#include "meridian/atmosphere/atmosphere.hpp"
+
+#include <cmath>
+#include <numbers>
+
+#include "initial_state.hpp"
+#include "meridian/core/error.hpp"
+
+namespace meridian::atmosphere {
+
+namespace {
+constexpr double degree = std::numbers::pi / 180.0;
+
+// The component's dt: 0 means run.dt; anything else must be a whole multiple of it, because the
+// driver advances every component by whole base steps.
+double resolve_time_step(double dt, double base_dt, int rank) {
+  if (dt == 0.0) return base_dt;
+  const double ratio = dt / base_dt;
+  const double whole = std::round(ratio);
+  if (!(dt > 0.0) || whole < 1.0 || std::abs(ratio - whole) > 1e-9 * whole)
+    throw core::ConfigError(rank, "atmosphere.dt",
+                            "atmosphere.dt = " + std::to_string(dt) + " s is not a positive whole multiple of run.dt = " +
+                                std::to_string(base_dt) + " s (use 0 for run.dt)");
+  return whole * base_dt;
+}
+}  // namespace
+
+void Atmosphere::declare_options(core::OptionRegistry& o) const {
+  o.add_real("atmosphere.dt", 0.0, "s", "time step; 0 means run.dt, otherwise a whole multiple of run.dt")
+      .range(0, std::nullopt);
+  o.add_real("atmosphere.heat_capacity", 1e7, "J m-2 K-1", "column heat capacity C_a").range(1.0, std::nullopt);
+  o.add_real("atmosphere.diffusivity", 0.649, "W m-2 K-1",
+             "meridional heat diffusion D on the unit sphere (North 1975)")
+      .range(0, std::nullopt);
+  o.add_boolean("atmosphere.longwave", true, "lose A + B T to space (false: no radiation to space)");
+  o.add_real("atmosphere.olr_a", 203.3, "W m-2", "outgoing longwave at 0 degC, A").range(-1000, 1000);
+  o.add_real("atmosphere.olr_b", 2.09, "W m-2 K-1", "outgoing longwave sensitivity B").range(0, 100);
+  o.add_real("atmosphere.wind_speed", 0.0, "m s-1",
+             "equatorial speed u0 of solid-body zonal rotation u = u0 cos(lat); negative is westward")
+      .range(-1000, 1000);
+  o.add_real("atmosphere.polar_latitude", 60.0, "degree",
+             "zonal diffusion is reduced poleward of this latitude so its stable step does not shrink")
+      .range(0, 90);
+  o.add_choice("atmosphere.initial", "uniform", {"uniform", "north", "cosine_bell"},
+               "initial state: uniform, North's analytic equilibrium, or the Williamson (1992) cosine bell");
+  o.add_real("atmosphere.initial_temperature", 10.0, "degC", "temperature of the uniform initial state")
+      .range(-273.15, 1e4);
+}
+
+void Atmosphere::read_options(const core::Config& c, double base_dt, int rank) {
+  dt_ = resolve_time_step(c.real("atmosphere.dt"), base_dt, rank);
+  capacity_ = c.real("atmosphere.heat_capacity");
+  diffusivity_ = c.real("atmosphere.diffusivity");
+  longwave_ = c.boolean("atmosphere.longwave");
+  olr_a_ = c.real("atmosphere.olr_a");
+  olr_b_ = c.real("atmosphere.olr_b");
+  wind_ = c.real("atmosphere.wind_speed");
+  polar_latitude_ = c.real("atmosphere.polar_latitude") * degree;
+  initial_ = c.text("atmosphere.initial");
+  initial_temperature_ = c.real("atmosphere.initial_temperature");
+}
+
+void Atmosphere::setup(const core::ComponentContext& context) {
+  const core::Decomposition& d = context.decomposition;
+  read_options(context.config, context.base_dt, d.rank());
+  decomp_ = &d;
+  grid_ = &context.grid;
+  t_.emplace("t_atm", d, halo_width());
+  flux_.emplace("surface_heat_flux", d, 0);
+  halo_.emplace(d, halo_width(), std::vector<core::Field*>{&*t_});
+  rows_.clear();
+  for (int j = d.y_range().begin; j < d.y_range().end; ++j) rows_.push_back(row_constants(j));
+  next_.assign(std::size_t(d.nx_local()) * d.ny_local(), 0.0);
+  courant_ = wind_ * dt_ / (grid_->radius() * grid_->dlon());
+  set_initial_state(context.config);
+}
+
+void Atmosphere::set_initial_state(const core::Config& config) {
+  const core::Decomposition& d = *decomp_;
+  const NorthProfile north = north_profile(config, diffusivity_, olr_a_, olr_b_);
+  for (int j = 0; j < d.ny_local(); ++j)
+    for (int i = 0; i < d.nx_local(); ++i) {
+      const int gi = d.x_range().begin + i, gj = d.y_range().begin + j;
+      double value = initial_temperature_;
+      if (initial_ == "north") value = north.at(grid_->lat(gj));
+      if (initial_ == "cosine_bell") value = cosine_bell(*grid_, gi, gj);
+      (*t_)(i, j) = value;
+    }
+  halo_->exchange();
+}
+
+std::vector<core::FieldEntry> Atmosphere::fields() {
+  return {
+      {{"t_atm", "degC", "atmosphere temperature", "air_temperature", true, true}, &*t_},
+      {{"surface_heat_flux", "W m-2", "heat flux from the surface into the atmosphere", "", false, true}, &*flux_},
+  };
+}
+
+core::Field* Atmosphere::coupling_field(const std::string& name) {
+  if (name == "air_temperature") return &*t_;
+  if (name == "surface_heat_flux") return &*flux_;
+  return nullptr;
+}
+
+void Atmosphere::advance(double duration) {
+  const double steps = std::round(duration / dt_);
+  if (!(steps >= 0) || std::abs(duration - steps * dt_) > 1e-9 * dt_)
+    throw core::Error(decomp_->rank(), "atmosphere advance",
+                      std::to_string(duration) + " s is not a whole number of atmosphere.dt = " + std::to_string(dt_) +
+                          " s");
+  for (long long n = 0; n < static_cast<long long>(steps); ++n) step();
+}
+
+void Atmosphere::restarted(double /*time: the atmosphere's forcing does not depend on it*/) { halo_->exchange(); }
+
+void Atmosphere::add_energy(core::ExactAccumulator& joules) const {
+  for (int j = 0; j < t_->ny(); ++j) {
+    const double area = grid_->area(decomp_->y_range().begin + j);
+    for (int i = 0; i < t_->nx(); ++i) joules.add(capacity_ * (*t_)(i, j) * area);
+  }
+}
+
+void Atmosphere::add_diagnostics(std::vector<core::GlobalMean>& means) const {
+  core::GlobalMean mean{"atmosphere_mean_temperature", {}, {}};
+  for (int j = 0; j < t_->ny(); ++j) {
+    const double area = grid_->area(decomp_->y_range().begin + j);
+    for (int i = 0; i < t_->nx(); ++i) {
+      mean.weighted.add((*t_)(i, j) * area);
+      mean.weight.add(area);
+    }
+  }
+  means.push_back(std::move(mean));
+}
+
+std::unique_ptr<core::Component> make_component() { return std::make_unique<Atmosphere>(); }
+
+}  // namespace meridian::atmosphere

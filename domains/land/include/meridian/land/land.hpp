@@ -1,0 +1,73 @@
+#pragma once
+// The land: a thin surface layer of temperature t_land (degC) on the land part f_l = 1 - f_ocean of
+// each cell, with no lateral transport:
+//
+//   C_l dT/dt = S (1 - albedo) + F
+//
+// sunlight S from core::Insolation and the heat F the coupler hands it (W m-2 of land). Cells with
+// f_l == 0 keep their initial temperature and count for nothing. Each cell's update reads only
+// itself, so the answer is bitwise the same on any decomposition.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "meridian/core/component.hpp"
+#include "meridian/core/insolation.hpp"
+
+namespace meridian::land {
+
+class Land final : public core::Component {
+ public:
+  Land() = default;
+  Land(const Land&) = delete;  // the framework keeps pointers to the fields
+  Land& operator=(const Land&) = delete;
+
+  std::string name() const override { return "land"; }
+  core::CouplingRole role() const override { return core::CouplingRole::surface; }
+  // Declares land.* only.
+  void declare_options(core::OptionRegistry& options) const override;
+  // Local (no messages). Throws ConfigError naming land.dt if it is not a positive whole multiple
+  // of run.dt.
+  void setup(const core::ComponentContext& context) override;
+  // t_land (restart, output), land_fraction (output), land_heat_flux (output).
+  std::vector<core::FieldEntry> fields() override;
+  // "surface_temperature" (degC), "surface_fraction" (1) exports; "surface_heat_flux" (W m-2 of
+  // land, positive into the land) import.
+  core::Field* coupling_field(const std::string& name) override;
+  double exchange_coefficient() const override { return gamma_; }  // W m-2 K-1
+  double heat_capacity() const override { return capacity_; }      // J m-2 K-1
+  int halo_width() const override { return 0; }
+  double time_step() const override { return dt_; }  // s
+  // Infinity: with F held fixed the update has no stiffness of its own (the coupling interval is
+  // bounded by heat_capacity() / exchange_coefficient(), which is the driver's business).
+  double stable_time_step() const override;
+  std::string time_step_key() const override { return "land.dt"; }
+  // Local. Throws core::Error if `duration` (s) is not a whole number of time_step().
+  void advance(double duration) override;
+  void restarted(double time) override { set_time(time); }  // no halo, no derived state
+  // C_l T f_l area per owned land cell, J (relative to 0 degC).
+  void add_energy(core::ExactAccumulator& joules) const override;
+  // land_mean_temperature, weighted by f_l area, degC.
+  void add_diagnostics(std::vector<core::GlobalMean>& means) const override;
+
+  // Model time, s (seasonal sunlight); see meridian::ocean::Ocean::set_time. Local.
+  void set_time(double seconds);
+  double time() const noexcept { return double(steps_) * dt_; }
+
+ private:
+  void step();
+
+  double dt_ = 0, capacity_ = 0, albedo_ = 0, gamma_ = 0, initial_temperature_ = 0;
+  const core::Decomposition* decomp_ = nullptr;
+  const core::SphereGrid* grid_ = nullptr;
+  std::optional<core::Insolation> sun_;
+  std::optional<core::Field> t_, fraction_, flux_;
+  long long steps_ = 0;  // time is steps_ * dt_, never a running sum
+};
+
+// A new land component, not yet set up.
+std::unique_ptr<core::Component> make_component();
+
+}  // namespace meridian::land

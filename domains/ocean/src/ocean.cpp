@@ -1,0 +1,133 @@
+// The ocean's options, setup and bookkeeping; the time step is in ocean_physics.cpp.
+#include "meridian/ocean/ocean.hpp"
+
+#include <cmath>
+#include <numbers>
+
+#include "meridian/core/error.hpp"
+
+namespace meridian::ocean {
+
+namespace {
+// 0 means run.dt; anything else must be a whole multiple of it (the driver moves in base steps).
+double resolve_time_step(double dt, double base_dt, int rank) {
+  if (dt == 0.0) return base_dt;
+  const double ratio = dt / base_dt;
+  const double whole = std::round(ratio);
+  if (!(dt > 0.0) || whole < 1.0 || std::abs(ratio - whole) > 1e-9 * whole)
+    throw core::ConfigError(rank, "ocean.dt",
+                            "ocean.dt = " + std::to_string(dt) + " s is not a positive whole multiple of run.dt = " +
+                                std::to_string(base_dt) + " s (use 0 for run.dt)");
+  return whole * base_dt;
+}
+}  // namespace
+
+void Ocean::declare_options(core::OptionRegistry& o) const {
+  o.add_real("ocean.dt", 0.0, "s", "time step; 0 means run.dt, otherwise a whole multiple of run.dt")
+      .range(0, std::nullopt);
+  o.add_real("ocean.heat_capacity", 4e8, "J m-2 K-1", "mixed-layer heat capacity C_o (4e8: about 100 m of water)")
+      .range(1.0, std::nullopt);
+  o.add_real("ocean.diffusivity", 0.4, "W m-2 K-1", "lateral heat diffusion D_o on the unit sphere")
+      .range(0, std::nullopt);
+  o.add_real("ocean.albedo", 0.1, "1", "fraction of sunlight the open ocean reflects").range(0, 1);
+  o.add_real("ocean.gamma", 20.0, "W m-2 K-1", "air-sea exchange coefficient in F = gamma (T_air - T_ocean)")
+      .range(0, std::nullopt);
+  o.add_real("ocean.polar_latitude", 60.0, "degree",
+             "zonal diffusion is reduced poleward of this latitude so its stable step does not shrink")
+      .range(0, 90);
+  o.add_real("ocean.initial_temperature", 15.0, "degC", "initial mixed-layer temperature").range(-273.15, 1e4);
+}
+
+void Ocean::read_options(const core::Config& c, double base_dt, int rank) {
+  dt_ = resolve_time_step(c.real("ocean.dt"), base_dt, rank);
+  capacity_ = c.real("ocean.heat_capacity");
+  diffusivity_ = c.real("ocean.diffusivity");
+  albedo_ = c.real("ocean.albedo");
+  gamma_ = c.real("ocean.gamma");
+  polar_latitude_ = c.real("ocean.polar_latitude") * std::numbers::pi / 180.0;
+  initial_temperature_ = c.real("ocean.initial_temperature");
+}
+
+void Ocean::setup(const core::ComponentContext& context) {
+  const core::Decomposition& d = context.decomposition;
+  read_options(context.config, context.base_dt, d.rank());
+  decomp_ = &d;
+  grid_ = &context.grid;
+  sun_.emplace(context.config);
+  t_.emplace("t_ocean", d, halo_width());
+  fraction_.emplace("ocean_fraction", d, halo_width());
+  flux_.emplace("ocean_heat_flux", d, 0);
+  // The fraction never changes: its halo is filled once, by a throw-away exchange.
+  fraction_->set_owned_values(context.mask.ocean_fraction(d));
+  core::HaloExchange(d, halo_width(), {&*fraction_}).exchange();
+  t_->fill(initial_temperature_);
+  halo_.emplace(d, halo_width(), std::vector<core::Field*>{&*t_});
+  rows_.clear();
+  for (int j = d.y_range().begin; j < d.y_range().end; ++j) rows_.push_back(row_constants(j));
+  next_.assign(std::size_t(d.nx_local()) * d.ny_local(), 0.0);
+  steps_ = 0;
+}
+
+std::vector<core::FieldEntry> Ocean::fields() {
+  return {
+      {{"t_ocean", "degC", "ocean mixed-layer temperature", "sea_surface_temperature", true, true}, &*t_},
+      {{"ocean_fraction", "1", "ocean fraction of the cell", "sea_area_fraction", false, true}, &*fraction_},
+      {{"ocean_heat_flux", "W m-2", "heat flux into the ocean per unit ocean area", "", false, true}, &*flux_},
+  };
+}
+
+core::Field* Ocean::coupling_field(const std::string& name) {
+  if (name == "surface_temperature") return &*t_;
+  if (name == "surface_fraction") return &*fraction_;
+  if (name == "surface_heat_flux") return &*flux_;
+  return nullptr;
+}
+
+void Ocean::set_time(double seconds) {
+  const double steps = std::round(seconds / dt_);
+  if (!(steps >= 0) || std::abs(seconds - steps * dt_) > 1e-9 * dt_)
+    throw core::Error(decomp_ ? decomp_->rank() : -1, "ocean time",
+                      std::to_string(seconds) + " s is not a whole number of ocean.dt = " + std::to_string(dt_) + " s");
+  steps_ = static_cast<long long>(steps);
+}
+
+void Ocean::advance(double duration) {
+  const double steps = std::round(duration / dt_);
+  if (!(steps >= 0) || std::abs(duration - steps * dt_) > 1e-9 * dt_)
+    throw core::Error(decomp_->rank(), "ocean advance",
+                      std::to_string(duration) + " s is not a whole number of ocean.dt = " + std::to_string(dt_) + " s");
+  for (long long n = 0; n < static_cast<long long>(steps); ++n) step();
+}
+
+void Ocean::restarted(double time) {
+  set_time(time);
+  halo_->exchange();
+}
+
+void Ocean::add_energy(core::ExactAccumulator& joules) const {
+  for (int j = 0; j < t_->ny(); ++j) {
+    const double area = grid_->area(decomp_->y_range().begin + j);
+    for (int i = 0; i < t_->nx(); ++i) {
+      const double f = (*fraction_)(i, j);
+      if (f > 0.0) joules.add(capacity_ * (*t_)(i, j) * f * area);
+    }
+  }
+}
+
+void Ocean::add_diagnostics(std::vector<core::GlobalMean>& means) const {
+  core::GlobalMean mean{"ocean_mean_temperature", {}, {}};
+  for (int j = 0; j < t_->ny(); ++j) {
+    const double area = grid_->area(decomp_->y_range().begin + j);
+    for (int i = 0; i < t_->nx(); ++i) {
+      const double f = (*fraction_)(i, j);
+      if (f <= 0.0) continue;
+      mean.weighted.add((*t_)(i, j) * f * area);
+      mean.weight.add(f * area);
+    }
+  }
+  means.push_back(std::move(mean));
+}
+
+std::unique_ptr<core::Component> make_component() { return std::make_unique<Ocean>(); }
+
+}  // namespace meridian::ocean
