@@ -1,0 +1,54 @@
+#pragma once
+// The HDF5 building blocks the writers share: opening files with the MPI-IO driver (and the
+// collective-buffering hints), attributes as netCDF-4 reads them, and moving one rank's owned block
+// of a field between memory and a global dataset with a collective transfer.
+
+#include <mpi.h>
+
+#include <string>
+
+#include "meridian/core/decomposition.hpp"
+#include "meridian/core/field.hpp"
+#include "meridian/io/hdf5_handle.hpp"
+
+namespace meridian::io {
+
+// Creates (truncating) `path` with the MPI-IO driver on `comm`. Collective over `comm`. Links and
+// attributes track creation order (netCDF-4 lists variables in that order and older netCDF
+// libraries refuse files without it); the 1.8 object format allows attributes over 64 KiB (the
+// config text) and is what netCDF-4 itself writes.
+H5File create_parallel_file(const std::string& path, MPI_Comm comm, const H5Where& where);
+// Opens `path` read-only with the MPI-IO driver on `comm`. Collective over `comm`.
+H5File open_parallel_file(const std::string& path, MPI_Comm comm, const H5Where& where);
+// Opens `path` read-only with the POSIX driver: for one rank that checks a file before the others
+// touch it. Local.
+H5File open_serial_file(const std::string& path, const H5Where& where);
+
+// A transfer property list for collective MPI-IO (every rank of the file's communicator must make
+// the same H5Dread/H5Dwrite calls, possibly with empty selections).
+H5PropList collective_transfer(const H5Where& where);
+
+// Attributes on `object` (a file, group or dataset). Strings are fixed-length, NUL-terminated
+// H5T_C_S1 in a scalar dataspace, which netCDF-4 reads as a text (NC_CHAR) attribute.
+// Writing is collective for a parallel file (all ranks, same values); reading is independent.
+void write_attribute(hid_t object, const std::string& name, const std::string& value, const H5Where& where);
+void write_attribute(hid_t object, const std::string& name, long long value, const H5Where& where);
+void write_attribute(hid_t object, const std::string& name, double value, const H5Where& where);
+bool has_attribute(hid_t object, const std::string& name, const H5Where& where);
+std::string read_string_attribute(hid_t object, const std::string& name, const H5Where& where);
+long long read_int_attribute(hid_t object, const std::string& name, const H5Where& where);
+double read_double_attribute(hid_t object, const std::string& name, const H5Where& where);
+// True if `name` (a path relative to `object`, every component of it) exists. Local.
+bool has_link(hid_t object, const std::string& name, const H5Where& where);
+
+// Writes (or reads, into the owned cells only) this rank's owned block of `field` to the global
+// dataset `dataset`, whose trailing dimensions are ([nz,] ny, nx) after `leading` dimensions of
+// which index 0 is used (the time record of a history file; 0 for a restart). The halo is skipped
+// with a memory hyperslab, so nothing is copied. `field`/`decomp` null: this rank takes part in the
+// collective call with an empty selection. Collective over the file's communicator.
+void write_block(hid_t dataset, int leading, const core::Field* field, const core::Decomposition* decomp,
+                 const H5Where& where);
+void read_block(hid_t dataset, int leading, core::Field* field, const core::Decomposition* decomp,
+                const H5Where& where);
+
+}  // namespace meridian::io

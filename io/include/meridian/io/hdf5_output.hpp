@@ -1,0 +1,82 @@
+#pragma once
+// The HDF5 implementation of core::OutputSink: netCDF-4 compatible history files with an XDMF side
+// file per component for ParaView, and restart files that any rank count can read back.
+// Every rank writes its own block with collective MPI-IO; nothing is gathered to one rank.
+// File layout and policies: io/README.md.
+
+#include <mpi.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "meridian/core/mpi_handles.hpp"
+#include "meridian/core/output_sink.hpp"
+
+namespace meridian::io {
+
+struct OutputSettings {
+  std::string dir;            // created (with parents) by rank 0 if missing
+  int restart_keep = 2;       // newest restart files kept; older ones are deleted; 0 keeps all
+  bool write_xdmf = true;     // rewrite <dir>/<component>.xdmf after each history write
+};
+
+// What a restart file holds besides the fields: enough to set up a run before any component.
+struct RestartFieldInfo {
+  std::string name;
+  int nz = 0, ny = 0, nx = 0;  // dataset shape
+};
+struct RestartComponentInfo {
+  std::string name;
+  int nx = 0, ny = 0;  // the component's global grid
+  std::vector<RestartFieldInfo> fields;
+};
+struct RestartInfo {
+  std::string path;
+  long long step = 0;
+  long long total_steps = 0;
+  double dt = 0;    // s
+  double time = 0;  // s since the start of the run
+  std::string version, git_revision, config_digest;
+  std::vector<RestartComponentInfo> components;
+};
+
+// Reads the clock, provenance and layout of restart file `path` without any component: rank 0
+// reads, every rank gets the same answer. Collective over `comm`. Throws core::ConfigError on every
+// rank, naming the file, if it is missing, not HDF5, truncated or not a meridian restart file.
+RestartInfo peek_restart(MPI_Comm comm, const std::string& path);
+
+class Hdf5Output : public core::OutputSink {
+ public:
+  // Collective over `run_comm` (duplicated; the original may be freed afterwards). Rank 0 creates
+  // settings.dir. Throws core::ConfigError if restart_keep < 0 or the directory cannot be made.
+  // Contract on the components passed to the calls below: every rank passes the same list (names,
+  // grids, field metadata, field nz); a rank outside a component's decomposition passes a null
+  // `decomposition` and null field pointers for it, and takes part with an empty selection.
+  Hdf5Output(MPI_Comm run_comm, OutputSettings settings, core::Provenance provenance);
+
+  // One file per component, <dir>/<component>_<step>.h5, then <dir>/<component>.xdmf. Collective.
+  void write_history(const core::Clock& clock, const std::vector<core::ComponentOutput>& components) override;
+  // <dir>/restart_<step>.h5, fsync'ed and renamed into place; prunes old ones. Collective.
+  std::string write_restart(const core::Clock& clock, const std::vector<core::ComponentOutput>& components) override;
+  // Any rank count and process grid may read any restart file. Collective; throws
+  // core::ConfigError on every rank when the file does not match this run.
+  long long read_restart(const std::string& path, const std::vector<core::ComponentOutput>& components) override;
+
+  const OutputSettings& settings() const noexcept { return settings_; }
+
+ private:
+  struct SeriesStep {
+    long long step;
+    double time;
+    std::string file;  // name relative to dir
+  };
+  void update_xdmf(const core::Clock& clock, const core::ComponentOutput& component, const std::string& file);
+
+  core::Comm comm_;  // a plain dup, never Cartesian: see ENVIRONMENT.md on OMPIO corruption
+  OutputSettings settings_;
+  core::Provenance provenance_;
+  std::map<std::string, std::vector<SeriesStep>> series_;  // rank 0: history files per component
+};
+
+}  // namespace meridian::io

@@ -1,0 +1,106 @@
+#include "file_policy.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include "meridian/core/error.hpp"
+
+namespace meridian::io {
+
+namespace fs = std::filesystem;
+
+std::string step_file_path(const std::string& dir, const std::string& prefix, long long step) {
+  char digits[32];
+  std::snprintf(digits, sizeof digits, "%06lld", step);
+  return (fs::path(dir) / (prefix + "_" + digits + ".h5")).string();
+}
+
+std::vector<std::pair<long long, std::string>> list_step_files(const std::string& dir, const std::string& prefix) {
+  std::vector<std::pair<long long, std::string>> found;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const std::string head = prefix + "_";
+    if (name.size() <= head.size() + 3 || name.compare(0, head.size(), head) != 0) continue;
+    if (name.compare(name.size() - 3, 3, ".h5") != 0) continue;
+    const std::string digits = name.substr(head.size(), name.size() - head.size() - 3);
+    if (digits.size() < 6 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      continue;
+    found.emplace_back(std::stoll(digits), entry.path().string());
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+namespace {
+[[noreturn]] void throw_errno(const std::string& what, const std::string& path) {
+  throw core::Error(-1, what + " '" + path + "'", std::strerror(errno));
+}
+}  // namespace
+
+void fsync_path(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw_errno("opening for fsync", path);
+  int status = ::fsync(fd);
+  int saved = errno;
+  ::close(fd);
+  errno = saved;
+  if (status != 0) throw_errno("fsync of", path);
+}
+
+void rename_into_place(const std::string& from, const std::string& to, bool durable) {
+  if (durable) fsync_path(from);
+  if (std::rename(from.c_str(), to.c_str()) != 0) throw_errno("renaming '" + from + "' to", to);
+  if (durable) {
+    // The rename itself is a change to the directory: without this a crash may forget it.
+    std::string dir = fs::path(to).parent_path().string();
+    fsync_path(dir.empty() ? "." : dir);
+  }
+}
+
+void create_directories(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw core::Error(-1, "creating output directory '" + dir + "'", ec.message());
+}
+
+void broadcast_string(std::string& text, MPI_Comm comm) {
+  unsigned long long size = text.size();
+  MERIDIAN_MPI(MPI_Bcast(&size, 1, MPI_UNSIGNED_LONG_LONG, 0, comm), comm);
+  text.resize(size);
+  if (size > 0) MERIDIAN_MPI(MPI_Bcast(text.data(), int(size), MPI_CHAR, 0, comm), comm);
+}
+
+void on_rank0(MPI_Comm comm, const std::function<void()>& job) {
+  int rank = 0;
+  MERIDIAN_MPI(MPI_Comm_rank(comm, &rank), comm);
+  std::string message;
+  int kind = 0;  // 0 ok, 1 Error, 2 ConfigError
+  if (rank == 0) {
+    try {
+      job();
+    } catch (const core::ConfigError& e) {
+      kind = 2;
+      message = e.message();
+    } catch (const core::Error& e) {
+      kind = 1;
+      message = e.context().empty() ? e.message() : e.context() + ": " + e.message();
+    } catch (const std::exception& e) {
+      kind = 1;
+      message = e.what();
+    }
+  }
+  MERIDIAN_MPI(MPI_Bcast(&kind, 1, MPI_INT, 0, comm), comm);
+  if (kind == 0) return;
+  broadcast_string(message, comm);
+  if (kind == 2) throw core::ConfigError(rank, "", message);
+  throw core::Error(rank, "rank 0", message);
+}
+
+}  // namespace meridian::io

@@ -1,0 +1,123 @@
+#include "meridian/io/hdf5_output.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+
+#include "field_selection.hpp"
+#include "file_policy.hpp"
+#include "history_writer.hpp"
+#include "meridian/core/error.hpp"
+#include "meridian/io/hdf5_handle.hpp"
+#include "restart_file.hpp"
+#include "xdmf_writer.hpp"
+
+namespace meridian::io {
+
+namespace {
+// Attributes of a parallel file must carry the same bytes on every rank; provenance is rank 0's.
+void agree_on(core::Provenance& p, MPI_Comm comm) {
+  for (std::string* s : {&p.version, &p.git_revision, &p.config_ini, &p.config_digest, &p.process_grid})
+    broadcast_string(*s, comm);
+  MERIDIAN_MPI(MPI_Bcast(&p.ranks, 1, MPI_INT, 0, comm), comm);
+}
+}  // namespace
+
+Hdf5Output::Hdf5Output(MPI_Comm run_comm, OutputSettings settings, core::Provenance provenance)
+    : comm_(core::Comm::dup(run_comm)), settings_(std::move(settings)), provenance_(std::move(provenance)) {
+  silence_hdf5_errors();
+  if (settings_.restart_keep < 0) {
+    std::string message = "restart_keep must be >= 0 (0 keeps every restart file), not ";
+    message += std::to_string(settings_.restart_keep);
+    throw core::ConfigError(comm_.rank(), "output", message);
+  }
+  if (settings_.dir.empty()) settings_.dir.push_back('.');  // (not = ".": a GCC 12 -Wrestrict false positive)
+  agree_on(provenance_, comm_.get());
+  on_rank0(comm_.get(), [&] {
+    try {
+      create_directories(settings_.dir);
+    } catch (const core::Error& e) {
+      throw core::ConfigError(-1, "", "cannot create output directory '" + settings_.dir + "': " + e.message());
+    }
+  });
+}
+
+void Hdf5Output::write_history(const core::Clock& clock, const std::vector<core::ComponentOutput>& components) {
+  for (const core::ComponentOutput& component : components) {
+    const std::string final_path = step_file_path(settings_.dir, component.name, clock.step());
+    const std::string temporary = temporary_path(final_path);
+    write_history_file(temporary, comm_.get(), comm_.rank(), clock, component, provenance_);
+    on_rank0(comm_.get(), [&] {
+      rename_into_place(temporary, final_path, false);
+      if (settings_.write_xdmf) update_xdmf(clock, component, std::filesystem::path(final_path).filename().string());
+    });
+  }
+}
+
+void Hdf5Output::update_xdmf(const core::Clock& clock, const core::ComponentOutput& component, const std::string& file) {
+  std::vector<XdmfField> fields;
+  for (const core::FieldEntry& entry : component.fields) {
+    if (entry.meta.output) fields.push_back({entry.meta.name, entry.field ? entry.field->nz() : 1});
+  }
+  const int nx = component.grid->nx(), ny = component.grid->ny();
+  auto [it, first] = series_.try_emplace(component.name);
+  std::vector<SeriesStep>& series = it->second;
+  if (first) {
+    // A restarted run (or one that writes into an old directory) lists the files before its own.
+    for (const XdmfStep& s : existing_history(settings_.dir, component.name, clock.step(), nx, ny, fields))
+      series.push_back({s.step, s.time, s.file});
+  }
+  // Going back in time (a rerun from a restart) replaces everything from that step on.
+  series.erase(std::remove_if(series.begin(), series.end(), [&](const SeriesStep& s) { return s.step >= clock.step(); }),
+               series.end());
+  series.push_back({clock.step(), clock.time(), file});
+  std::vector<XdmfStep> steps;
+  for (const SeriesStep& s : series) steps.push_back({s.step, s.time, s.file});
+  const std::string path = (std::filesystem::path(settings_.dir) / (component.name + ".xdmf")).string();
+  write_text_atomically(path, xdmf_document(component.name, nx, ny, steps, fields));
+}
+
+std::string Hdf5Output::write_restart(const core::Clock& clock, const std::vector<core::ComponentOutput>& components) {
+  const std::string final_path = step_file_path(settings_.dir, "restart", clock.step());
+  const std::string temporary = temporary_path(final_path);
+  write_restart_file(temporary, comm_.get(), comm_.rank(), clock, components, provenance_);
+  on_rank0(comm_.get(), [&] {
+    rename_into_place(temporary, final_path, true);
+    if (settings_.restart_keep == 0) return;
+    auto existing = list_step_files(settings_.dir, "restart");
+    const std::size_t keep = std::size_t(settings_.restart_keep);
+    for (std::size_t n = 0; n + keep < existing.size(); ++n) {
+      if (std::remove(existing[n].second.c_str()) != 0)
+        throw core::Error(-1, "pruning restart files", "cannot delete '" + existing[n].second + "'");
+    }
+  });
+  return final_path;
+}
+
+long long Hdf5Output::read_restart(const std::string& path, const std::vector<core::ComponentOutput>& components) {
+  std::vector<ExpectedComponent> expected;
+  for (const core::ComponentOutput& component : components) {
+    ExpectedComponent e{component.name, component.grid ? component.grid->nx() : 0,
+                        component.grid ? component.grid->ny() : 0, {}};
+    for (const SelectedField& f : select_fields(component, FieldUse::restart, comm_.get()))
+      e.fields.push_back({f.entry->meta.name, f.nz, e.ny, e.nx});
+    expected.push_back(std::move(e));
+  }
+  // Rank 0 checks everything first so that a bad file fails every rank alike with one message,
+  // before any rank enters a collective HDF5 call that the others might never reach.
+  on_rank0(comm_.get(), [&] {
+    const std::string why = restart_mismatch(read_restart_info(path), expected);
+    if (!why.empty()) throw core::ConfigError(-1, "", why);
+  });
+  return read_restart_fields(path, comm_.get(), comm_.rank(), components);
+}
+
+RestartInfo peek_restart(MPI_Comm comm, const std::string& path) {
+  silence_hdf5_errors();
+  std::string bytes;
+  on_rank0(comm, [&] { bytes = pack(read_restart_info(path)); });
+  broadcast_string(bytes, comm);
+  return unpack(bytes);
+}
+
+}  // namespace meridian::io

@@ -1,0 +1,120 @@
+#include "xdmf_writer.hpp"
+
+#include <filesystem>
+#include <algorithm>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include "file_policy.hpp"
+#include "meridian/core/error.hpp"
+#include "meridian/io/hdf5_io.hpp"
+
+namespace meridian::io {
+
+namespace {
+
+std::string coordinate_item(const std::string& file, const std::string& name, int size) {
+  return "          <DataItem Dimensions=\"" + std::to_string(size) +
+         "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">" + file + ":/" + name + "</DataItem>\n";
+}
+
+// A field with levels is (1, nz, ny, nx) in the file: select its lowest level as (1, ny, nx).
+std::string field_item(const std::string& file, const XdmfField& field, int nx, int ny) {
+  const std::string dims = "1 " + std::to_string(ny) + " " + std::to_string(nx);
+  const std::string data = "NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">" + file + ":/" + field.name;
+  if (field.nz <= 1) return "          <DataItem Dimensions=\"" + dims + "\" " + data + "</DataItem>\n";
+  const std::string full = "1 " + std::to_string(field.nz) + " " + dims.substr(2);
+  return "          <DataItem ItemType=\"HyperSlab\" Dimensions=\"" + dims + "\">\n"
+         "            <DataItem Dimensions=\"3 4\" Format=\"XML\">0 0 0 0  1 1 1 1  1 1 " +
+         std::to_string(ny) + " " + std::to_string(nx) + "</DataItem>\n            <DataItem Dimensions=\"" + full +
+         "\" " + data + "</DataItem>\n          </DataItem>\n";
+}
+
+}  // namespace
+
+std::string xdmf_document(const std::string& component, int nx, int ny, const std::vector<XdmfStep>& steps,
+                          const std::vector<XdmfField>& fields) {
+  std::ostringstream out;
+  out.precision(17);
+  out << "<?xml version=\"1.0\" ?>\n<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n<Xdmf Version=\"2.0\">\n  <Domain>\n"
+      << "    <Grid Name=\"" << component << "\" GridType=\"Collection\" CollectionType=\"Temporal\">\n";
+  const std::string dims = "1 " + std::to_string(ny) + " " + std::to_string(nx);
+  for (const XdmfStep& s : steps) {
+    out << "      <Grid Name=\"" << component << "_" << s.step << "\" GridType=\"Uniform\">\n"
+        << "        <Time Value=\"" << s.time << "\"/>\n"
+        // 3DRectMesh with one z: a 2DRectMesh renders edge-on in ParaView (ENVIRONMENT.md).
+        << "        <Topology TopologyType=\"3DRectMesh\" Dimensions=\"" << dims << "\"/>\n"
+        << "        <Geometry GeometryType=\"VXVYVZ\">\n"
+        << coordinate_item(s.file, "lon", nx) << coordinate_item(s.file, "lat", ny)
+        << "          <DataItem Dimensions=\"1\" NumberType=\"Float\" Precision=\"8\" Format=\"XML\">0</DataItem>\n"
+        << "        </Geometry>\n";
+    for (const XdmfField& f : fields) {
+      out << "        <Attribute Name=\"" << f.name << "\" AttributeType=\"Scalar\" Center=\"Node\">\n"
+          << field_item(s.file, f, nx, ny) << "        </Attribute>\n";
+    }
+    out << "      </Grid>\n";
+  }
+  out << "    </Grid>\n  </Domain>\n</Xdmf>\n";
+  return out.str();
+}
+
+void write_text_atomically(const std::string& path, const std::string& text) {
+  const std::string temporary = temporary_path(path);
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) throw core::Error(-1, "writing '" + temporary + "'", "write failed");
+  }
+  rename_into_place(temporary, path, false);
+}
+
+namespace {
+bool dataset_has_shape(hid_t file, const std::string& name, const std::vector<hsize_t>& shape, const H5Where& where) {
+  if (!has_link(file, name, where)) return false;
+  H5Dataset dataset(H5Dopen2(file, name.c_str(), H5P_DEFAULT), where, "opening " + name);
+  H5Dataspace space(H5Dget_space(dataset.get()), where, "reading the shape of " + name);
+  std::vector<hsize_t> dims(shape.size() + 1);
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  if (rank != int(shape.size())) return false;
+  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  return std::equal(shape.begin(), shape.end(), dims.begin());
+}
+
+// The file's time, or nothing if it lacks a dataset the document would name with its shape.
+std::optional<double> usable_time(const std::string& path, int nx, int ny, const std::vector<XdmfField>& fields) {
+  const H5Where where{0, path};
+  H5File file = open_serial_file(path, where);
+  if (!dataset_has_shape(file.get(), "time", {1}, where) || !dataset_has_shape(file.get(), "lon", {hsize_t(nx)}, where) ||
+      !dataset_has_shape(file.get(), "lat", {hsize_t(ny)}, where))
+    return std::nullopt;
+  for (const XdmfField& f : fields) {
+    std::vector<hsize_t> shape = {1, hsize_t(ny), hsize_t(nx)};
+    if (f.nz > 1) shape.insert(shape.begin() + 1, hsize_t(f.nz));
+    if (!dataset_has_shape(file.get(), f.name, shape, where)) return std::nullopt;
+  }
+  H5Dataset time(H5Dopen2(file.get(), "time", H5P_DEFAULT), where, "opening time");
+  double value = 0;
+  check_h5(H5Dread(time.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value), where, "reading time");
+  return value;
+}
+}  // namespace
+
+std::vector<XdmfStep> existing_history(const std::string& dir, const std::string& component, long long before,
+                                       int nx, int ny, const std::vector<XdmfField>& fields) {
+  std::vector<XdmfStep> steps;
+  for (const auto& [step, path] : list_step_files(dir, component)) {
+    if (step >= before) continue;
+    try {
+      if (auto time = usable_time(path, nx, ny, fields)) {
+        steps.push_back({step, *time, std::filesystem::path(path).filename().string()});
+      }
+    } catch (const core::Error&) {
+      // Unreadable: an XDMF naming it would break ParaView's reader, so it is left out.
+    }
+  }
+  return steps;
+}
+
+}  // namespace meridian::io

@@ -1,0 +1,35 @@
+#pragma once
+// The XDMF 2 side file that lets ParaView (XDMFReader) and VisIt open a component's history as a
+// time series. Rank 0's job only: nothing here is collective.
+
+#include <string>
+#include <vector>
+
+namespace meridian::io {
+
+struct XdmfStep {
+  long long step = 0;
+  double time = 0;   // s, shown as the time value
+  std::string file;  // history file name, relative to the XDMF file's directory
+};
+struct XdmfField {
+  std::string name;
+  int nz = 1;  // fields with levels show their lowest level (a HyperSlab)
+};
+
+// The document: a temporal collection with, per step, a 3DRectMesh of Dimensions "1 ny nx" with
+// VXVYVZ geometry (lon, lat, one z = 0) and one node-centred attribute per field referencing
+// "<file>:/<field>", whose dataset is (1, ny, nx) (or (1, nz, ny, nx), read through a HyperSlab).
+std::string xdmf_document(const std::string& component, int nx, int ny, const std::vector<XdmfStep>& steps,
+                          const std::vector<XdmfField>& fields);
+
+// Writes `text` to `path` through `path.tmp` and a rename. Throws core::Error.
+void write_text_atomically(const std::string& path, const std::string& text);
+
+// History files "<component>_<step>.h5" already in `dir` with step < `before` that hold every field
+// with the shape the document will state: what a restarted run's XDMF must list besides its own
+// files. Files that do not qualify are left out. Local.
+std::vector<XdmfStep> existing_history(const std::string& dir, const std::string& component, long long before,
+                                       int nx, int ny, const std::vector<XdmfField>& fields);
+
+}  // namespace meridian::io

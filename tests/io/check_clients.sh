@@ -1,0 +1,33 @@
+#!/bin/bash
+# Writes a sample output directory with 2 ranks and checks it with the real clients: ncdump (named
+# dimensions, no phony_dim), xarray and the XDMF file (check_clients.py), and scripts/plot.py.
+# Usage: check_clients.sh IO_WRITE_SAMPLE MPIEXEC PLOT_PY CHECK_CLIENTS_PY
+set -euo pipefail
+sample=$1 mpiexec=$2 plot=$3 checker=$4
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+out=$work/out
+
+"$mpiexec" -n 2 --oversubscribe "$sample" "$out"
+
+for component in atmosphere ocean; do
+  header=$(ncdump -h "$out/${component}_000048.h5")
+  for want in "time = UNLIMITED" "lat = " "lon = " "double time(time)" ':Conventions = "CF-1.8"'; do
+    grep -qF "$want" <<<"$header" || { echo "ncdump -h of $component lacks '$want':"; echo "$header"; exit 1; }
+  done
+  if grep -q phony_dim <<<"$header"; then echo "phony_dim in $component:"; echo "$header"; exit 1; fi
+done
+grep -qF "double q(time, lev, lat, lon)" <<<"$(ncdump -h "$out/atmosphere_000048.h5")" \
+  || { echo "q lacks its lev dimension"; ncdump -h "$out/atmosphere_000048.h5"; exit 1; }
+
+/usr/bin/python3 "$checker" "$out"
+
+printf 'step,time,total_energy\n24,86400,1.5e24\n48,172800,1.52e24\n72,259200,1.49e24\n' > "$out/diagnostics.csv"
+/usr/bin/python3 "$plot" "$out" --field t_atm --component atmosphere --times all --out "$work/png"
+/usr/bin/python3 "$plot" "$out" --field sst --component ocean --times last --out "$work/png"
+expected=(t_atm_000024.png t_atm_000048.png t_atm_000072.png sst_000072.png diagnostics.png)
+for png in "${expected[@]}"; do
+  size=$(stat -c %s "$work/png/$png" 2>/dev/null || echo 0)
+  if (( size < 10000 )); then echo "plot $png missing or too small ($size bytes)"; ls -l "$work/png"; exit 1; fi
+done
+echo "io clients: all checks passed"
