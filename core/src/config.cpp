@@ -19,16 +19,11 @@ namespace {
   throw ConfigError(-1, context, message);
 }
 
+// The shortest text that reads back to the same double ("1800", "0.649", "1e+30").
 std::string format_number(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  // Shortest text that reads back to the same double.
-  for (int digits = 1; digits <= 17; ++digits) {
-    char shorter[32];
-    std::snprintf(shorter, sizeof shorter, "%.*g", digits, v);
-    if (std::strtod(shorter, nullptr) == v) return shorter;
-  }
-  return buf;
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string(buf, end) : std::to_string(v);
 }
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {

@@ -50,7 +50,7 @@ void Driver::restore(OutputSink& sink) {
   ScopedTimer t("restart");
   const long long step = sink.read_restart(from, outputs());
   clock_ = Clock(clock_.dt(), clock_.total_steps(), step);
-  for (auto& c : components_) c->restarted();
+  for (auto& c : components_) c->restarted(clock_.time());
   restored_ = true;
   if (log_) *log_ << "meridian: restarted from " << from << " at step " << step << " (" << clock_.date() << ")\n";
 }

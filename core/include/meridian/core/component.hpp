@@ -84,8 +84,9 @@ class Component {
   // Advances `duration` seconds (a whole number of time_step()) with the imports held fixed.
   // Collective over its communicator.
   virtual void advance(double duration) = 0;
-  // Called after a restart has overwritten the prognostic fields (refresh halos, derived state).
-  virtual void restarted() = 0;
+  // Called after a restart has overwritten the prognostic fields with the state at `time` (s since
+  // the start of the experiment): refresh halos, derived state and the component's own clock.
+  virtual void restarted(double time) = 0;
   // Adds the heat content of each owned cell (J) to `joules`: the conserved total energy.
   virtual void add_energy(ExactAccumulator& joules) const = 0;
   // Global means to report in diagnostics.csv.

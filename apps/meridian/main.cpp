@@ -1,0 +1,121 @@
+// meridian: config-driven coupled runs under mpirun or Slurm.
+// Exit status: 0 success (also after a wall-time stop with a restart written), 2 invalid input (one
+// line from rank 0, every rank exits 2), 1 a failure during the run (MPI_Abort with rank and context).
+#include <mpi.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "command_line.hpp"
+#include "meridian/core/driver.hpp"
+#include "meridian/core/error.hpp"
+#include "meridian/io/hdf5_output.hpp"
+#include "model.hpp"
+#include "reports.hpp"
+
+namespace {
+
+volatile std::sig_atomic_t stop_requested = 0;
+extern "C" void request_stop(int) { stop_requested = 1; }
+
+// Collective: rank 0 creates output.dir and proves it writable; every rank throws the same error.
+void prepare_output_dir(const std::string& dir, MPI_Comm comm) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  std::string error;
+  if (rank == 0) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+      error = "output.dir = '" + dir + "' cannot be created: " + ec.message();
+    } else {
+      const auto probe = std::filesystem::path(dir) / ".meridian-write-test";
+      if (!std::ofstream(probe)) error = "output.dir = '" + dir + "' is not writable";
+      std::filesystem::remove(probe, ec);
+    }
+  }
+  int length = static_cast<int>(error.size());
+  MERIDIAN_MPI(MPI_Bcast(&length, 1, MPI_INT, 0, comm), comm);
+  error.resize(length);
+  MERIDIAN_MPI(MPI_Bcast(error.data(), length, MPI_CHAR, 0, comm), comm);
+  if (!error.empty()) throw meridian::core::ConfigError(-1, "", error);
+}
+
+// status.txt tells batch scripts how the run ended: "complete STEP RESTART" or "stopped STEP RESTART".
+void write_status(const std::string& dir, const meridian::core::RunSummary& summary) {
+  const std::string path = dir + "/status.txt";
+  {
+    std::ofstream out(path + ".tmp");
+    out << (summary.stopped_early ? "stopped " : "complete ") << summary.last_step << ' ' << summary.last_restart << '\n';
+  }
+  std::filesystem::rename(path + ".tmp", path);
+}
+
+int run(int argc, char** argv, MPI_Comm world) {
+  using namespace meridian;
+  int rank = 0, size = 1;
+  MPI_Comm_rank(world, &rank);
+  MPI_Comm_size(world, &size);
+  std::ostream* log = rank == 0 ? &std::cout : nullptr;
+
+  const app::CommandLine cl = app::parse_command_line(argc, argv);
+  const core::OptionRegistry registry = app::declare_all_options();
+  if (cl.help || cl.version) {
+    if (log && cl.help) app::print_help(*log, registry);
+    if (log && cl.version) *log << "meridian " << MERIDIAN_VERSION << " (" << MERIDIAN_GIT_REVISION << ")\n";
+    return 0;
+  }
+  const std::string text = app::read_config_text(cl.config_path, world);
+  core::Config config = core::Config::resolve(registry, text, cl.config_path.empty() ? "default config" : cl.config_path,
+                                              cl.overrides);
+  core::Driver driver(world, config, app::make_components(), log);
+  driver.validate();
+  if (cl.check) {
+    app::print_check(log, driver, config, size);
+    return 0;
+  }
+  prepare_output_dir(config.text("output.dir"), world);
+  const core::Provenance provenance{MERIDIAN_VERSION, MERIDIAN_GIT_REVISION, config.to_ini(), config.digest(),
+                                    size, driver.decomposition().describe()};
+  io::Hdf5Output sink(world, io::OutputSettings{config.text("output.dir"), int(config.integer("restart.keep"))},
+                      provenance);
+  driver.restore(sink);
+  if (rank == 0) std::ofstream(config.text("output.dir") + "/config.ini") << config.to_ini();
+  std::signal(SIGUSR1, request_stop);
+  std::signal(SIGTERM, request_stop);
+  if (log) *log << "meridian " << MERIDIAN_VERSION << ": " << size << " ranks, " << driver.decomposition().describe()
+                << ", output in " << config.text("output.dir") << "\n";
+  const core::RunSummary summary = driver.run(sink, &stop_requested);
+  if (rank == 0) write_status(config.text("output.dir"), summary);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Open MPI 4.1's OMPIO can corrupt collective HDF5 writes (ompi#12718): use ROMIO unless told otherwise.
+  setenv("OMPI_MCA_io", "romio321", 0);
+  MPI_Init(&argc, &argv);
+  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  int status = 0;
+  try {
+    status = run(argc, argv, MPI_COMM_WORLD);
+  } catch (const meridian::core::ConfigError& e) {
+    // Input errors are found identically on every rank: one line from rank 0, status 2 everywhere.
+    if (rank == 0) {
+      const std::string& context = e.context();
+      std::cerr << "meridian: error: " << (context.empty() ? "" : context + ": ") << e.message() << std::endl;
+    }
+    status = 2;
+  } catch (const std::exception& e) {
+    std::cerr << "meridian: rank " << rank << ": " << e.what() << std::endl;
+    MPI_Abort(MPI_COMM_WORLD, 1);
+  }
+  MPI_Finalize();
+  return status;
+}

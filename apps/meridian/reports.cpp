@@ -1,0 +1,54 @@
+#include "reports.hpp"
+
+#include <cstdio>
+#include <ostream>
+
+#include "meridian/core/error.hpp"
+
+namespace meridian::app {
+
+void print_help(std::ostream& out, const core::OptionRegistry& registry) {
+  out << "usage: meridian [--config FILE] [--check] [--section.key=VALUE ...]\n\n"
+         "Runs the coupled atmosphere-ocean-land model. Without --config it runs the embedded default\n"
+         "(configs/default.ini). Options are read from the INI file, where [section] names the prefix,\n"
+         "and can be overridden on the command line as --section.key=value.\n\n"
+         "  --config FILE   run configuration (INI)\n"
+         "  --check         validate the configuration, print the decomposition and estimates, and exit\n"
+         "  --help          this text\n"
+         "  --version       version and git revision\n";
+  std::string section;
+  for (const core::OptionSpec& s : registry.specs()) {
+    const std::string sec = s.key.substr(0, s.key.find('.'));
+    if (sec != section) out << "\n[" << (section = sec) << "]\n";
+    out << "  --" << s.key << " (default: " << (s.default_value.empty() ? "\"\"" : s.default_value)
+        << (s.units.empty() || s.units == "1" ? "" : " " + s.units) << ")\n      " << s.description << "; "
+        << s.allowed() << "\n";
+  }
+}
+
+void print_check(std::ostream* out, core::Driver& driver, const core::Config& config, int ranks) {
+  const std::size_t field_bytes = driver.field_bytes_per_rank();
+  unsigned long long max_bytes = field_bytes, local = field_bytes;
+  const MPI_Comm comm = driver.decomposition().comm();
+  MERIDIAN_MPI(MPI_Allreduce(&local, &max_bytes, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX, comm), comm);
+  if (!out) return;
+  const double mib = 1024.0 * 1024.0;
+  const long long steps = config.integer("run.steps"), every = config.integer("output.every");
+  const long long outputs = every > 0 ? steps / every + 1 : 0;
+  const double per_output = double(driver.history_bytes_per_output()) / mib;
+  char buf[256];
+  *out << "configuration is valid\n";
+  *out << "  grid          " << config.integer("grid.nx") << " x " << config.integer("grid.ny") << " ("
+       << config.text("grid.mask") << ")\n";
+  *out << "  ranks         " << ranks << ", " << driver.decomposition().describe() << "\n";
+  std::snprintf(buf, sizeof buf, "  memory        %.2f MiB of fields per rank (largest block)\n", double(max_bytes) / mib);
+  *out << buf;
+  std::snprintf(buf, sizeof buf, "  history       %lld outputs of %.2f MiB = %.2f MiB in %s\n", outputs, per_output,
+                per_output * double(outputs), config.text("output.dir").c_str());
+  *out << buf;
+  std::snprintf(buf, sizeof buf, "  run           %lld steps of %g s = %.3g days\n", steps, config.real("run.dt"),
+                double(steps) * config.real("run.dt") / 86400.0);
+  *out << buf;
+}
+
+}  // namespace meridian::app

@@ -1,0 +1,77 @@
+#include "model_harness.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "meridian/atmosphere/atmosphere.hpp"
+#include "meridian/core/driver.hpp"
+#include "meridian/land/land.hpp"
+#include "meridian/ocean/ocean.hpp"
+
+namespace meridian::test {
+
+namespace {
+
+class NullSink : public core::OutputSink {
+ public:
+  void write_history(const core::Clock&, const std::vector<core::ComponentOutput>&) override {}
+  std::string write_restart(const core::Clock&, const std::vector<core::ComponentOutput>&) override { return {}; }
+  long long read_restart(const std::string&, const std::vector<core::ComponentOutput>&) override { return 0; }
+};
+
+std::vector<std::unique_ptr<core::Component>> components() {
+  std::vector<std::unique_ptr<core::Component>> c;
+  c.push_back(atmosphere::make_component());
+  c.push_back(ocean::make_component());
+  c.push_back(land::make_component());
+  return c;
+}
+
+std::vector<double> gather(const core::Decomposition& d, const core::Field& f) {
+  const int nx = d.grid().nx, ny = d.grid().ny;
+  std::vector<double> global(std::size_t(nx) * ny, 0.0);
+  for (int j = 0; j < d.ny_local(); ++j)
+    for (int i = 0; i < d.nx_local(); ++i)
+      global[std::size_t(d.y_range().begin + j) * nx + d.x_range().begin + i] = f(i, j);
+  MPI_Allreduce(MPI_IN_PLACE, global.data(), int(global.size()), MPI_DOUBLE, MPI_SUM, d.comm());
+  return global;
+}
+
+}  // namespace
+
+ModelRun run_model(MPI_Comm comm, const std::string& ini, const std::vector<std::string>& overrides,
+                   const std::string& output_dir) {
+  core::OptionRegistry registry;
+  core::declare_driver_options(registry);
+  for (const auto& c : components()) c->declare_options(registry);
+  std::vector<std::string> all = overrides;
+  all.push_back("--output.dir=" + output_dir);
+  all.push_back("--output.every=0");
+  core::Config config = core::Config::resolve(registry, ini, "test", all);
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  if (rank == 0) std::filesystem::create_directories(output_dir);
+  MPI_Barrier(comm);
+  core::Driver driver(comm, config, components(), nullptr);
+  driver.validate();
+  NullSink sink;
+  const core::RunSummary summary = driver.run(sink);
+  ModelRun out;
+  out.initial_energy = summary.initial_energy;
+  out.final_energy = summary.final_energy;
+  out.steps = summary.last_step;
+  for (const core::ComponentOutput& c : driver.outputs())
+    for (const core::FieldEntry& f : c.fields)
+      if (f.meta.restart) out.fields[c.name + "/" + f.meta.name] = gather(driver.decomposition(), *f.field);
+  return out;
+}
+
+std::string config_file(const std::string& name) {
+  std::ifstream in(std::string(MERIDIAN_SOURCE_DIR) + "/configs/" + name);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace meridian::test

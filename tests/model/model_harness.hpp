@@ -1,0 +1,27 @@
+#pragma once
+// Runs the coupled model in-process on any communicator, so one mpiexec launch can compare a run on
+// 1 rank with runs on several ranks and process grids, bit for bit, without touching files.
+#include <mpi.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace meridian::test {
+
+struct ModelRun {
+  // Every prognostic field gathered to a global nx*ny array (i fastest), on every rank of the comm.
+  std::map<std::string, std::vector<double>> fields;
+  double initial_energy = 0, final_energy = 0;
+  long long steps = 0;
+};
+
+// Runs `ini` (INI text) with `overrides` on `comm` with no file output (diagnostics and timing go to
+// `output_dir`). Collective over comm.
+ModelRun run_model(MPI_Comm comm, const std::string& ini, const std::vector<std::string>& overrides,
+                   const std::string& output_dir);
+
+// The text of configs/<name>.
+std::string config_file(const std::string& name);
+
+}  // namespace meridian::test
