@@ -6,4 +6,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/env.sh"
 "$root/scripts/build.sh"
 build="${MERIDIAN_BUILD_DIR:-$root/build}"
-mpirun -n 2 "$build/apps/bench/meridian-bench" halo --nx 512 --ny 512 --width 2 --fields 4
+out="${MERIDIAN_OUTPUT_DIR:-$root/output}"
+mpirun -n 2 "$build/apps/meridian/meridian" --config "$root/configs/default.ini" --output.dir="$out" "$@"
+echo
+echo "Output is in $out: history files <component>_<step>.h5 (netCDF-4: ncdump, xarray), one .xdmf per"
+echo "component for ParaView, restart_<step>.h5, diagnostics.csv and timing.csv."
+echo "Plot it with: scripts/plot.py $out"

@@ -11,6 +11,7 @@ packages=(
   libboost-program-options-dev
   catch2
   python3-h5py python3-matplotlib python3-xarray python3-netcdf4 netcdf-bin
+  slurmctld slurmd slurm-client  # the batch-script test runs a real one-node Slurm
 )
 # Optional extras a caller may ask for: MERIDIAN_EXTRA_PACKAGES="slurmctld slurmd" scripts/setup.sh
 if [[ -n "${MERIDIAN_EXTRA_PACKAGES:-}" ]]; then

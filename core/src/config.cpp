@@ -21,6 +21,7 @@ namespace {
 
 // The shortest text that reads back to the same double ("1800", "0.649", "1e+30").
 std::string format_number(double v) {
+  if (v == std::trunc(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
   char buf[32];
   const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
   return ec == std::errc() ? std::string(buf, end) : std::to_string(v);

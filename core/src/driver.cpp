@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "meridian/core/error.hpp"
+#include "meridian/core/time_step.hpp"
 #include "meridian/core/timers.hpp"
 
 namespace meridian::core {
@@ -53,11 +54,7 @@ void Driver::validate() const {
   const double dt = clock_.dt();
   const double interval = double(coupling_steps_) * dt;
   const auto fail = [&](const std::string& m) { throw ConfigError(decomp_.rank(), "", m); };
-  const auto seconds = [](double s) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%g s", s);
-    return std::string(b);
-  };
+  const auto seconds = format_seconds;
   for (const auto& c : components_) {
     const double step = c->time_step();
     const double ratio = step / dt;

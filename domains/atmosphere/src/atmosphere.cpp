@@ -6,24 +6,13 @@
 
 #include "initial_state.hpp"
 #include "meridian/core/error.hpp"
+#include "meridian/core/time_step.hpp"
 
 namespace meridian::atmosphere {
 
 namespace {
 constexpr double degree = std::numbers::pi / 180.0;
 
-// The component's dt: 0 means run.dt; anything else must be a whole multiple of it, because the
-// driver advances every component by whole base steps.
-double resolve_time_step(double dt, double base_dt, int rank) {
-  if (dt == 0.0) return base_dt;
-  const double ratio = dt / base_dt;
-  const double whole = std::round(ratio);
-  if (!(dt > 0.0) || whole < 1.0 || std::abs(ratio - whole) > 1e-9 * whole)
-    throw core::ConfigError(rank, "atmosphere.dt",
-                            "atmosphere.dt = " + std::to_string(dt) + " s is not a positive whole multiple of run.dt = " +
-                                std::to_string(base_dt) + " s (use 0 for run.dt)");
-  return whole * base_dt;
-}
 }  // namespace
 
 void Atmosphere::declare_options(core::OptionRegistry& o) const {
@@ -49,7 +38,7 @@ void Atmosphere::declare_options(core::OptionRegistry& o) const {
 }
 
 void Atmosphere::read_options(const core::Config& c, double base_dt, int rank) {
-  dt_ = resolve_time_step(c.real("atmosphere.dt"), base_dt, rank);
+  dt_ = core::component_time_step(c.real("atmosphere.dt"), base_dt, "atmosphere.dt", rank);
   capacity_ = c.real("atmosphere.heat_capacity");
   diffusivity_ = c.real("atmosphere.diffusivity");
   longwave_ = c.boolean("atmosphere.longwave");
@@ -104,12 +93,8 @@ core::Field* Atmosphere::coupling_field(const std::string& name) {
 }
 
 void Atmosphere::advance(double duration) {
-  const double steps = std::round(duration / dt_);
-  if (!(steps >= 0) || std::abs(duration - steps * dt_) > 1e-9 * dt_)
-    throw core::Error(decomp_->rank(), "atmosphere advance",
-                      std::to_string(duration) + " s is not a whole number of atmosphere.dt = " + std::to_string(dt_) +
-                          " s");
-  for (long long n = 0; n < static_cast<long long>(steps); ++n) step();
+  const long long steps = core::whole_steps(duration, dt_, "atmosphere advance", decomp_->rank());
+  for (long long n = 0; n < steps; ++n) step();
 }
 
 void Atmosphere::restarted(double /*time: the atmosphere's forcing does not depend on it*/) { halo_->exchange(); }

@@ -4,31 +4,9 @@
 #include <limits>
 
 #include "meridian/core/error.hpp"
+#include "meridian/core/time_step.hpp"
 
 namespace meridian::land {
-
-namespace {
-// 0 means run.dt; anything else must be a whole multiple of it (the driver moves in base steps).
-double resolve_time_step(double dt, double base_dt, int rank) {
-  if (dt == 0.0) return base_dt;
-  const double ratio = dt / base_dt;
-  const double whole = std::round(ratio);
-  if (!(dt > 0.0) || whole < 1.0 || std::abs(ratio - whole) > 1e-9 * whole)
-    throw core::ConfigError(rank, "land.dt",
-                            "land.dt = " + std::to_string(dt) + " s is not a positive whole multiple of run.dt = " +
-                                std::to_string(base_dt) + " s (use 0 for run.dt)");
-  return whole * base_dt;
-}
-
-// The number of steps of `dt` in `duration`; throws if it is not whole.
-long long whole_steps(double duration, double dt, int rank, const char* what) {
-  const double steps = std::round(duration / dt);
-  if (!(steps >= 0) || std::abs(duration - steps * dt) > 1e-9 * dt)
-    throw core::Error(rank, what, std::to_string(duration) + " s is not a whole number of land.dt = " +
-                                      std::to_string(dt) + " s");
-  return static_cast<long long>(steps);
-}
-}  // namespace
 
 void Land::declare_options(core::OptionRegistry& o) const {
   o.add_real("land.dt", 0.0, "s", "time step; 0 means run.dt, otherwise a whole multiple of run.dt")
@@ -43,7 +21,7 @@ void Land::declare_options(core::OptionRegistry& o) const {
 void Land::setup(const core::ComponentContext& context) {
   const core::Config& c = context.config;
   const core::Decomposition& d = context.decomposition;
-  dt_ = resolve_time_step(c.real("land.dt"), context.base_dt, d.rank());
+  dt_ = core::component_time_step(c.real("land.dt"), context.base_dt, "land.dt", d.rank());
   capacity_ = c.real("land.heat_capacity");
   albedo_ = c.real("land.albedo");
   gamma_ = c.real("land.gamma");
@@ -78,10 +56,10 @@ core::Field* Land::coupling_field(const std::string& name) {
 
 double Land::stable_time_step() const { return std::numeric_limits<double>::infinity(); }
 
-void Land::set_time(double seconds) { steps_ = whole_steps(seconds, dt_, decomp_ ? decomp_->rank() : -1, "land time"); }
+void Land::set_time(double seconds) { steps_ = core::whole_steps(seconds, dt_, "land time", decomp_ ? decomp_->rank() : -1); }
 
 void Land::advance(double duration) {
-  const long long steps = whole_steps(duration, dt_, decomp_->rank(), "land advance");
+  const long long steps = core::whole_steps(duration, dt_, "land advance", decomp_->rank());
   for (long long n = 0; n < steps; ++n) step();
 }
 

@@ -5,22 +5,9 @@
 #include <numbers>
 
 #include "meridian/core/error.hpp"
+#include "meridian/core/time_step.hpp"
 
 namespace meridian::ocean {
-
-namespace {
-// 0 means run.dt; anything else must be a whole multiple of it (the driver moves in base steps).
-double resolve_time_step(double dt, double base_dt, int rank) {
-  if (dt == 0.0) return base_dt;
-  const double ratio = dt / base_dt;
-  const double whole = std::round(ratio);
-  if (!(dt > 0.0) || whole < 1.0 || std::abs(ratio - whole) > 1e-9 * whole)
-    throw core::ConfigError(rank, "ocean.dt",
-                            "ocean.dt = " + std::to_string(dt) + " s is not a positive whole multiple of run.dt = " +
-                                std::to_string(base_dt) + " s (use 0 for run.dt)");
-  return whole * base_dt;
-}
-}  // namespace
 
 void Ocean::declare_options(core::OptionRegistry& o) const {
   o.add_real("ocean.dt", 0.0, "s", "time step; 0 means run.dt, otherwise a whole multiple of run.dt")
@@ -39,7 +26,7 @@ void Ocean::declare_options(core::OptionRegistry& o) const {
 }
 
 void Ocean::read_options(const core::Config& c, double base_dt, int rank) {
-  dt_ = resolve_time_step(c.real("ocean.dt"), base_dt, rank);
+  dt_ = core::component_time_step(c.real("ocean.dt"), base_dt, "ocean.dt", rank);
   capacity_ = c.real("ocean.heat_capacity");
   diffusivity_ = c.real("ocean.diffusivity");
   albedo_ = c.real("ocean.albedo");
@@ -84,19 +71,12 @@ core::Field* Ocean::coupling_field(const std::string& name) {
 }
 
 void Ocean::set_time(double seconds) {
-  const double steps = std::round(seconds / dt_);
-  if (!(steps >= 0) || std::abs(seconds - steps * dt_) > 1e-9 * dt_)
-    throw core::Error(decomp_ ? decomp_->rank() : -1, "ocean time",
-                      std::to_string(seconds) + " s is not a whole number of ocean.dt = " + std::to_string(dt_) + " s");
-  steps_ = static_cast<long long>(steps);
+  steps_ = core::whole_steps(seconds, dt_, "ocean time", decomp_ ? decomp_->rank() : -1);
 }
 
 void Ocean::advance(double duration) {
-  const double steps = std::round(duration / dt_);
-  if (!(steps >= 0) || std::abs(duration - steps * dt_) > 1e-9 * dt_)
-    throw core::Error(decomp_->rank(), "ocean advance",
-                      std::to_string(duration) + " s is not a whole number of ocean.dt = " + std::to_string(dt_) + " s");
-  for (long long n = 0; n < static_cast<long long>(steps); ++n) step();
+  const long long steps = core::whole_steps(duration, dt_, "ocean advance", decomp_->rank());
+  for (long long n = 0; n < steps; ++n) step();
 }
 
 void Ocean::restarted(double time) {

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# --help lists every option grouped by section with defaults and units, printed once on 2 ranks;
+# docs/options.md is what scripts/gen-options-doc.sh makes now; --check validates, prints the
+# decomposition and the estimates, writes nothing and exits 0.
+# usage: test_help_check.sh MERIDIAN SOURCE_DIR MPIEXEC
+set -euo pipefail
+bin="$1" src="$2" mpiexec="$3"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "test_help_check: $*" >&2; exit 1; }
+
+"$mpiexec" -q -n 2 "$bin" --help >"$tmp/help.txt"
+for section in grid decomp run coupling output diagnostics restart sunlight atmosphere ocean land; do
+  [[ $(grep -c "^\[$section\]$" "$tmp/help.txt") -eq 1 ]] || fail "--help has no single [$section] section"
+done
+grep -q -- "--ocean.heat_capacity (default: 400000000 J m-2 K-1)" "$tmp/help.txt" || fail "--help lacks ocean.heat_capacity with default and units"
+grep -q -- "--run.dt (default: 1800 s)" "$tmp/help.txt" || fail "--help lacks run.dt with its default and units"
+[[ $(grep -c "^usage:" "$tmp/help.txt") -eq 1 ]] || fail "--help printed more than once on 2 ranks"
+
+"$src/scripts/gen-options-doc.sh" "$bin" "$tmp/options.md"
+diff -u "$src/docs/options.md" "$tmp/options.md" || fail "docs/options.md is stale: run scripts/gen-options-doc.sh"
+
+"$mpiexec" -q -n 3 "$bin" --config "$src/configs/default.ini" --output.dir="$tmp/never" --check >"$tmp/check.txt"
+cat "$tmp/check.txt"
+grep -q "configuration is valid" "$tmp/check.txt" || fail "--check did not say the configuration is valid"
+grep -q "ranks         3, 3x1 process grid" "$tmp/check.txt" || fail "--check did not print the decomposition"
+grep -qE "memory +[0-9.]+ MiB" "$tmp/check.txt" || fail "--check did not print memory per rank"
+grep -qE "history +5 outputs of [0-9.]+ MiB" "$tmp/check.txt" || fail "--check did not print the output volume"
+[[ ! -e "$tmp/never" ]] || fail "--check created the output folder"
+# Every shipped configuration is valid as written.
+for ini in "$src"/configs/*.ini; do
+  "$mpiexec" -q -n 2 "$bin" --config "$ini" --output.dir="$tmp/never" --check >/dev/null || fail "$ini does not pass --check"
+done
+echo "test_help_check: ok"

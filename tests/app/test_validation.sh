@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Every invalid input is refused before the first step: exit status 2 on every rank, exactly one
+# line on stderr naming the key or file, the value and what is allowed; no MPI_Abort banner; and an
+# existing output folder is left exactly as it was.
+# usage: test_validation.sh MERIDIAN SOURCE_DIR MPIEXEC RANKS
+set -uo pipefail
+bin="$1" src="$2" mpiexec="$3" ranks="$4"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+cfg="$src/configs/default.ini"
+
+# An existing output folder with a run in it: nothing in it may change.
+keep="$tmp/existing"
+"$mpiexec" -n 2 "$bin" --config "$cfg" --grid.nx=24 --grid.ny=12 --run.steps=8 --output.every=4 --output.dir="$keep" >/dev/null
+cp "$keep/restart_000008.h5" "$tmp/small_restart.h5"
+fingerprint() { (cd "$keep" && find . -type f -exec md5sum {} + | sort); }
+before="$(fingerprint)"
+
+printf 'garbage\0\001\002binary' >"$tmp/binary.ini"
+printf '[grid]\nthis line is not an option\n' >"$tmp/syntax.ini"
+printf '[grid]\nnxx = 10\n' >"$tmp/unknown.ini"
+printf '[ocean]\nheat_capacity = lots\n' >"$tmp/wrongtype.ini"
+printf 'not hdf5 at all\n' >"$tmp/fake.h5"
+head -c 3000 "$tmp/small_restart.h5" >"$tmp/truncated.h5"
+touch "$tmp/regular_file"
+
+failures=0
+check() {  # check "expected text" args...
+  local expected="$1"; shift
+  local out="$tmp/stdout" err="$tmp/stderr" status=0
+  timeout 60 "$mpiexec" -q -n "$ranks" "$bin" "$@" >"$out" 2>"$err" || status=$?
+  local lines; lines=$(grep -c . "$err")
+  if [[ $status -ne 2 ]] || [[ $lines -ne 1 ]] || ! grep -qF -- "$expected" "$err" || grep -q "MPI_ABORT" "$err" "$out"; then
+    echo "FAIL: meridian $* -> status $status, $lines stderr line(s), expected '$expected':" >&2
+    sed 's/^/    /' "$err" >&2
+    failures=$((failures + 1))
+  else
+    echo "ok: $(cat "$err")"
+  fi
+}
+o="--output.dir=$keep"
+check "config file '/nonexistent/run.ini' does not exist" --config /nonexistent/run.ini
+check "is not a text file" --config "$tmp/binary.ini" "$o"
+check "syntax error" --config "$tmp/syntax.ini" "$o"
+check "unknown option 'grid.nxx' (did you mean 'grid.nx'?)" --config "$tmp/unknown.ini" "$o"
+check "unknown option 'ocean.heat_capacty' (did you mean 'ocean.heat_capacity'?)" --config "$cfg" --ocean.heat_capacty=4e8 "$o"
+check "ocean.heat_capacity = 'lots' is not allowed; expected a finite number" --config "$tmp/wrongtype.ini" "$o"
+check "grid.nx = 'abc' is not allowed; expected an integer in [2, 10000000]" --config "$cfg" --grid.nx=abc "$o"
+check "grid.ny = '-4' is not allowed" --config "$cfg" --grid.ny=-4 "$o"
+check "run.dt = '0' is not allowed" --config "$cfg" --run.dt=0 "$o"
+check "run.dt = 'nan' is not allowed; expected a finite number" --config "$cfg" --run.dt=nan "$o"
+check "atmosphere.diffusivity = 'inf' is not allowed" --config "$cfg" --atmosphere.diffusivity=inf "$o"
+check "grid.mask = 'mars' is not allowed; expected one of aquaplanet" --config "$cfg" --grid.mask=mars "$o"
+check "unknown argument 'extra'" --config "$cfg" extra
+check "process grid 3x5 = 15 ranks, but the job has $ranks ranks" --config "$cfg" --decomp.px=3 --decomp.py=5 "$o"
+# One row per rank is narrower than the atmosphere's halo of 2 (not possible on 1 rank: grid.ny >= 2).
+[[ $ranks -gt 1 ]] && check "fewer than the halo width 2" --config "$cfg" --grid.ny="$ranks" --decomp.px=1 --decomp.py="$ranks" "$o"
+check "run.steps = 191 is not a multiple of coupling.every = 2" --config "$cfg" --run.steps=191 "$o"
+check "ocean.dt = 2700 s is not a whole multiple of run.dt = 1800 s" --config "$cfg" --ocean.dt=2700 "$o"
+check "coupling.every = 2 steps (3600 s) is not a whole multiple of ocean.dt = 7200 s" --config "$cfg" --ocean.dt=7200 "$o"
+check "atmosphere.dt = 86400 s is unstable" --config "$cfg" --run.dt=86400 --ocean.dt=86400 --run.steps=10 --coupling.every=1 --output.every=0 --restart.every=0 "$o"
+check "is longer than the stable coupling interval" --config "$cfg" --coupling.every=96 --run.steps=192 --output.every=96 --restart.every=96 "$o"
+check "output.dir = '$tmp/regular_file/out' cannot be created" --config "$cfg" --output.dir="$tmp/regular_file/out"
+check "output.dir = '/proc/meridian-output' cannot be created" --config "$cfg" --output.dir=/proc/meridian-output
+check "/nonexistent/restart_000010.h5" --config "$cfg" --restart.from=/nonexistent/restart_000010.h5 "$o"
+check "$tmp/fake.h5" --config "$cfg" --restart.from="$tmp/fake.h5" "$o"
+check "$tmp/truncated.h5" --config "$cfg" --restart.from="$tmp/truncated.h5" "$o"
+check "grid 24x12" --config "$cfg" --restart.from="$tmp/small_restart.h5" "$o"
+
+if [[ "$(fingerprint)" != "$before" ]]; then
+  echo "FAIL: the existing output folder changed" >&2
+  diff <(echo "$before") <(fingerprint) >&2
+  failures=$((failures + 1))
+fi
+echo "test_validation: $failures failure(s) on $ranks rank(s)"
+[[ $failures -eq 0 ]]
