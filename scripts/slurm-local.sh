@@ -62,11 +62,20 @@ CONF
 }
 
 stop() {
+  local pids=()
   for d in slurmd slurmctld; do
     if [[ -f "$dir/$d.pid" ]]; then
-      kill "$(cat "$dir/$d.pid")" 2>/dev/null || true
+      pids+=("$(cat "$dir/$d.pid")")
+      kill "${pids[-1]}" 2>/dev/null || true
       rm -f "$dir/$d.pid"
     fi
+  done
+  # Wait for the daemons to exit: they write their state on the way out.
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 100); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
   done
 }
 

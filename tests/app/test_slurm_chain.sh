@@ -11,7 +11,10 @@ if [[ $(id -u) -ne 0 ]] || ! command -v slurmctld >/dev/null; then
 fi
 tmp="$(mktemp -d)"
 export MERIDIAN_SLURM_DIR="$tmp/slurm"
-cleanup() { "$src/scripts/slurm-local.sh" stop || true; rm -rf "$tmp"; }
+cleanup() {
+  "$src/scripts/slurm-local.sh" stop || true
+  rm -rf "$tmp" || true
+}
 trap cleanup EXIT
 eval "$("$src/scripts/slurm-local.sh" start)"
 compare="/usr/bin/python3 $src/tests/app/compare_outputs.py"
