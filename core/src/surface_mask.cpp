@@ -25,53 +25,83 @@ constexpr Box continents[] = {
 };
 }  // namespace
 
-SurfaceMask::SurfaceMask(const std::string& kind, const std::string& path, const SphereGrid& grid)
-    : kind_(kind), path_(path), grid_(grid) {
+SurfaceMask::SurfaceMask(const std::string& kind, const std::string& path, const SphereGrid& grid, int refine,
+                         int finest)
+    : kind_(kind),
+      path_(path),
+      grid_(grid),
+      finest_grid_(grid.nx() * finest, grid.ny() * finest, grid.radius()),
+      refine_(refine),
+      finest_(finest) {
   if (kind != "aquaplanet" && kind != "landplanet" && kind != "continents" && kind != "file")
     throw ConfigError(-1, "surface mask", "unknown mask '" + kind + "'; expected aquaplanet, landplanet, continents or file");
   if (kind == "file" && path.empty()) throw ConfigError(-1, "surface mask", "mask 'file' needs grid.mask_file");
+  if (refine < 1 || finest % refine != 0)
+    throw ConfigError(-1, "surface mask", "grid refinement " + std::to_string(refine) + " does not divide " +
+                                              std::to_string(finest));
 }
 
 double SurfaceMask::analytic(int i, int j) const {
   if (kind_ == "aquaplanet") return 1.0;
   if (kind_ == "landplanet") return 0.0;
-  const double lon = grid_.lon_deg(i), lat = grid_.lat_deg(j);
+  const double lon = finest_grid_.lon_deg(i), lat = finest_grid_.lat_deg(j);
   for (const Box& b : continents)
     if (lon >= b.lon0 && lon < b.lon1 && lat >= b.lat0 && lat < b.lat1) return 0.0;
   return 1.0;
 }
 
-std::vector<double> SurfaceMask::ocean_fraction(const Decomposition& d) const {
-  std::vector<double> out;
-  out.reserve(std::size_t(d.nx_local()) * d.ny_local());
-  if (kind_ != "file") {
-    for (int j = d.y_range().begin; j < d.y_range().end; ++j)
-      for (int i = d.x_range().begin; i < d.x_range().end; ++i) out.push_back(analytic(i, j));
-    return out;
-  }
+std::vector<std::vector<double>> SurfaceMask::file_rows(int begin, int end, int rank) const {
   std::ifstream in(path_);
-  if (!in) throw ConfigError(d.rank(), "grid.mask_file", "cannot open mask file '" + path_ + "'");
-  std::vector<std::vector<double>> rows(d.ny_local());
+  if (!in) throw ConfigError(rank, "grid.mask_file", "cannot open mask file '" + path_ + "'");
+  std::vector<std::vector<double>> rows(std::size_t(end - begin));
   std::string line;
   for (int line_no = 0; line_no < grid_.ny(); ++line_no) {
     const auto where = path_ + " line " + std::to_string(line_no + 1);
     if (!std::getline(in, line))
-      throw ConfigError(d.rank(), "grid.mask_file", where + ": expected " + std::to_string(grid_.ny()) + " rows");
+      throw ConfigError(rank, "grid.mask_file", where + ": expected " + std::to_string(grid_.ny()) + " rows");
     // Every rank checks every line, so a bad file fails on all ranks alike, never on some.
     const int j = grid_.ny() - 1 - line_no;  // northernmost first
     std::istringstream values(line);
     std::vector<double> row;
     double v = 0;
     while (values >> v) {
-      if (!(v >= 0.0 && v <= 1.0)) throw ConfigError(d.rank(), "grid.mask_file", where + ": fraction outside [0, 1]");
+      if (!(v >= 0.0 && v <= 1.0)) throw ConfigError(rank, "grid.mask_file", where + ": fraction outside [0, 1]");
       row.push_back(v);
     }
     if (!values.eof() || int(row.size()) != grid_.nx())
-      throw ConfigError(d.rank(), "grid.mask_file",
-                        where + ": expected " + std::to_string(grid_.nx()) + " numbers in [0, 1]");
-    if (j >= d.y_range().begin && j < d.y_range().end) rows[j - d.y_range().begin] = std::move(row);
+      throw ConfigError(rank, "grid.mask_file", where + ": expected " + std::to_string(grid_.nx()) + " numbers in [0, 1]");
+    if (j >= begin && j < end) rows[std::size_t(j - begin)] = std::move(row);
   }
-  for (const auto& row : rows) out.insert(out.end(), row.begin() + d.x_range().begin, row.begin() + d.x_range().end);
+  return rows;
+}
+
+std::vector<double> SurfaceMask::ocean_fraction(const Decomposition& d) const {
+  const int m = finest_ / refine_;  // finest cells per cell, each way
+  const IndexRange x = d.x_range(), y = d.y_range();
+  std::vector<std::vector<double>> rows;
+  const int row0 = y.begin * m / finest_;
+  if (kind_ == "file") rows = file_rows(row0, (y.end * m - 1) / finest_ + 1, d.rank());
+  const auto finest_value = [&](int i, int j) {
+    return kind_ == "file" ? rows[std::size_t(j / finest_ - row0)][std::size_t(i / finest_)] : analytic(i, j);
+  };
+  std::vector<double> out;
+  out.reserve(std::size_t(x.size()) * y.size());
+  for (int j = y.begin; j < y.end; ++j)
+    for (int i = x.begin; i < x.end; ++i) {
+      if (m == 1) {
+        out.push_back(finest_value(i, j));
+        continue;
+      }
+      double covered = 0.0, area = 0.0;
+      for (int b = 0; b < m; ++b) {
+        const double a = finest_grid_.unit_area(j * m + b);
+        for (int c = 0; c < m; ++c) {
+          covered += finest_value(i * m + c, j * m + b) * a;
+          area += a;
+        }
+      }
+      out.push_back(covered / area);
+    }
   return out;
 }
 

@@ -6,6 +6,7 @@
 
 #include "meridian/atmosphere/atmosphere.hpp"
 #include "meridian/core/driver.hpp"
+#include "meridian/core/layout.hpp"
 #include "meridian/land/land.hpp"
 #include "meridian/ocean/ocean.hpp"
 
@@ -28,13 +29,15 @@ std::vector<std::unique_ptr<core::Component>> components() {
   return c;
 }
 
-std::vector<double> gather(const core::Decomposition& d, const core::Field& f) {
-  const int nx = d.grid().nx, ny = d.grid().ny;
+// Collective over `comm`: ranks where the component does not run (null decomposition) add zeros.
+std::vector<double> gather(const core::ComponentOutput& c, const core::Field* f, MPI_Comm comm) {
+  const int nx = c.grid->nx(), ny = c.grid->ny();
   std::vector<double> global(std::size_t(nx) * ny, 0.0);
-  for (int j = 0; j < d.ny_local(); ++j)
-    for (int i = 0; i < d.nx_local(); ++i)
-      global[std::size_t(d.y_range().begin + j) * nx + d.x_range().begin + i] = f(i, j);
-  MPI_Allreduce(MPI_IN_PLACE, global.data(), int(global.size()), MPI_DOUBLE, MPI_SUM, d.comm());
+  if (const core::Decomposition* d = c.decomposition)
+    for (int j = 0; j < d->ny_local(); ++j)
+      for (int i = 0; i < d->nx_local(); ++i)
+        global[std::size_t(d->y_range().begin + j) * nx + d->x_range().begin + i] = (*f)(i, j);
+  MPI_Allreduce(MPI_IN_PLACE, global.data(), int(global.size()), MPI_DOUBLE, MPI_SUM, comm);
   return global;
 }
 
@@ -44,7 +47,11 @@ ModelRun run_model(MPI_Comm comm, const std::string& ini, const std::vector<std:
                    const std::string& output_dir) {
   core::OptionRegistry registry;
   core::declare_driver_options(registry);
-  for (const auto& c : components()) c->declare_options(registry);
+  for (const auto& c : components()) {
+    c->declare_options(registry);
+    core::declare_ranks_option(registry, c->name());
+    if (c->name() == "ocean") core::declare_refine_option(registry, c->name());
+  }
   std::vector<std::string> all = overrides;
   all.push_back("--output.dir=" + output_dir);
   all.push_back("--output.every=0");
@@ -63,7 +70,7 @@ ModelRun run_model(MPI_Comm comm, const std::string& ini, const std::vector<std:
   out.steps = summary.last_step;
   for (const core::ComponentOutput& c : driver.outputs())
     for (const core::FieldEntry& f : c.fields)
-      if (f.meta.restart) out.fields[c.name + "/" + f.meta.name] = gather(driver.decomposition(), *f.field);
+      if (f.meta.restart) out.fields[c.name + "/" + f.meta.name] = gather(c, f.field, comm);
   return out;
 }
 

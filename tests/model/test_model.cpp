@@ -86,3 +86,76 @@ TEST_CASE("North (1975): the diffusive energy-balance equilibrium, converging wi
     previous = worst;
   }
 }
+
+namespace {
+
+// Rank splits (atmosphere, ocean, land) for this world size, uneven ones included; 0 = automatic.
+std::vector<std::vector<int>> splits_for(int p) {
+  switch (p) {
+    case 3: return {{1, 1, 1}, {0, 0, 0}};
+    case 4: return {{2, 1, 1}, {1, 2, 1}, {1, 1, 2}};
+    case 6: return {{3, 2, 1}, {2, 2, 2}, {1, 3, 2}, {0, 0, 0}};
+    default: return {};
+  }
+}
+
+std::vector<std::string> concurrent(std::vector<std::string> overrides, const std::vector<int>& split) {
+  overrides.push_back("--coupling.layout=concurrent");
+  const char* names[] = {"atmosphere", "ocean", "land"};
+  for (int c = 0; c < 3; ++c) overrides.push_back("--" + std::string(names[c]) + ".ranks=" + std::to_string(split[c]));
+  return overrides;
+}
+
+std::string describe(const std::vector<int>& s) {
+  return std::to_string(s[0]) + "+" + std::to_string(s[1]) + "+" + std::to_string(s[2]);
+}
+
+}  // namespace
+
+TEST_CASE("the concurrent layout gives the same bits as one sequential rank, for any split", "[model][layout]") {
+  const int p = world_size();
+  if (splits_for(p).empty()) return;  // registered at 3, 4 and 6 ranks
+  const std::string ini = test::config_file("default.ini");
+  for (const std::string refine : {"1", "2"}) {
+    const std::vector<std::string> shorter = {"--run.steps=48", "--grid.nx=37", "--grid.ny=23",
+                                              "--atmosphere.wind_speed=15", "--ocean.refine=" + refine};
+    const test::ModelRun serial =
+        test::run_model(MPI_COMM_SELF, ini, shorter, scratch + "/serial-" + std::to_string(world_rank()));
+    for (const std::vector<int>& split : splits_for(p)) {
+      const test::ModelRun parallel = test::run_model(world(), ini, concurrent(shorter, split), scratch + "/concurrent");
+      const std::string diff = first_difference(serial, parallel);
+      INFO("concurrent split " << describe(split) << " on " << p << " ranks, ocean.refine=" << refine << ": " << diff);
+      REQUIRE(all_ranks(diff.empty()));
+      REQUIRE(parallel.final_energy == serial.final_energy);
+    }
+  }
+}
+
+TEST_CASE("the closed system conserves energy in the concurrent layout and on a finer ocean grid", "[model][layout][conservation]") {
+  const int p = world_size();
+  const std::vector<int> split = p >= 3 ? splits_for(p).front() : std::vector<int>{};
+  for (const std::string refine : {"1", "3"}) {
+    std::vector<std::string> overrides = {"--run.steps=400", "--ocean.refine=" + refine};
+    if (!split.empty()) overrides = concurrent(overrides, split);
+    const test::ModelRun run =
+        test::run_model(world(), test::config_file("conservation.ini"), overrides, scratch + "/closed-layout");
+    const double drift = std::fabs(run.final_energy - run.initial_energy) / std::fabs(run.initial_energy);
+    WARN("closed system, " << (split.empty() ? std::string("sequential") : "concurrent " + describe(split))
+                           << ", ocean.refine=" << refine << ": relative energy drift over 400 steps " << drift);
+    CHECK(drift < 1e-13);
+  }
+}
+
+TEST_CASE("a concurrent split that does not fit the world is one clear error on every rank", "[model][layout]") {
+  const int p = world_size();
+  const std::vector<std::string> bad = concurrent({"--run.steps=2"}, {p, 1, 1});
+  std::string message;
+  try {
+    test::run_model(world(), test::config_file("default.ini"), bad, scratch + "/bad");
+  } catch (const core::ConfigError& e) {
+    message = e.message();
+  }
+  INFO(message);
+  CHECK(all_ranks(message.find("atmosphere.ranks = " + std::to_string(p)) != std::string::npos));
+  CHECK(all_ranks(message.find(std::to_string(p) + " ranks") != std::string::npos));
+}

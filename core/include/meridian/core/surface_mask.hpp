@@ -16,15 +16,24 @@ class SurfaceMask {
   // Eurasia-Africa, Australia and Antarctica), or "file" (text file `path`: ny lines, northernmost
   // first, of nx ocean fractions in [0, 1] separated by spaces). Throws ConfigError naming the file
   // and line for a bad file.
-  SurfaceMask(const std::string& kind, const std::string& path, const SphereGrid& grid);
-  // Ocean fraction of every owned cell of `decomp`, row by row (i fastest).
+  // With several grids (a surface on a grid refined `finest` times): the mask is evaluated on the
+  // finest grid (analytic masks at its cell centres; a file's cell value on each of its sub-cells), and
+  // this object serves the grid `refine` times `grid` (refine divides finest), whose cells get the
+  // area-weighted mean of the finest cells they cover, summed in a fixed order.
+  SurfaceMask(const std::string& kind, const std::string& path, const SphereGrid& grid, int refine = 1,
+              int finest = 1);
+  // Ocean fraction of every owned cell of `decomp` (a decomposition of the grid refine x `grid`), row
+  // by row (i fastest).
   std::vector<double> ocean_fraction(const Decomposition& decomp) const;
   const std::string& kind() const noexcept { return kind_; }
 
  private:
-  double analytic(int i, int j) const;
+  double analytic(int i, int j) const;  // on the finest grid
+  // Rows [begin, end) of the file's grid, each nx values; every line of the file is checked.
+  std::vector<std::vector<double>> file_rows(int begin, int end, int rank) const;
   std::string kind_, path_;
-  SphereGrid grid_;
+  SphereGrid grid_, finest_grid_;
+  int refine_ = 1, finest_ = 1;
 };
 
 }  // namespace meridian::core

@@ -1,0 +1,67 @@
+#pragma once
+// Where each component runs. In the sequential layout every component is set up on every rank of the
+// run. In the concurrent layout the run's ranks are split into consecutive ranges, one per component
+// in registration order, each with its own communicator and decomposition (automatic process grid),
+// and the components advance at the same time. A Placement describes any component's blocks by
+// arithmetic alone, so every rank knows who owns which cell without a rank list or a message.
+
+#include <mpi.h>
+
+#include <string>
+#include <vector>
+
+#include "meridian/core/component.hpp"
+#include "meridian/core/config.hpp"
+#include "meridian/core/decomposition.hpp"
+
+namespace meridian::core {
+
+// The block index whose block_range(n, parts, index) holds global index i (its inverse). Local.
+int block_of(int n, int parts, int i) noexcept;
+
+// A component's decomposition as seen from any rank of the run.
+struct Placement {
+  GlobalGrid grid;
+  ProcessGrid pgrid;
+  int first_rank = 0;  // run rank of the component's rank 0; its ranks follow consecutively
+  int ranks() const noexcept { return pgrid.px * pgrid.py; }
+  bool holds(int run_rank) const noexcept { return run_rank >= first_rank && run_rank < first_rank + ranks(); }
+  IndexRange x_range(int run_rank) const noexcept;  // of a rank the placement holds
+  IndexRange y_range(int run_rank) const noexcept;
+  int owner(int i, int j) const noexcept;  // run rank of global cell (i, j)
+};
+
+// Declares "<component>.ranks" (concurrent layout) under the component's own section. Call it right
+// after the component's declare_options so --help lists it with them.
+void declare_ranks_option(OptionRegistry& options, const std::string& component);
+// Declares "<component>.refine": the component runs on a grid `refine` times finer each way than the
+// atmosphere's (surfaces only; the coupler regrids conservatively).
+void declare_refine_option(OptionRegistry& options, const std::string& component);
+
+// The number of ranks of each component in the concurrent layout: "<name>.ranks" where set, and the
+// ranks left over shared among the components set to 0 so as to minimise max(work / ranks), `work`
+// being each component's relative cost (cells when nothing was measured). Throws ConfigError naming
+// every key, its value and the world size when the explicit ranks do not fit. Local, identical on all ranks.
+std::vector<int> resolve_split(const Config& config, const std::vector<std::string>& names, int world_size,
+                               const std::vector<double>& work);
+
+// What every rank of the run must know about a component, including ranks that never set it up:
+// scalars for validation and the coupler, field metadata for the writers, names of diagnostics.
+struct ComponentInfo {
+  std::string time_step_key;
+  double time_step = 0, stable_time_step = 0, heat_capacity = 0, exchange_coefficient = 0;
+  std::vector<FieldMetadata> fields;
+  std::vector<int> nz;  // levels of each field
+  std::vector<std::string> diagnostics;
+};
+// Reads the info of a component that is set up on this rank. Local.
+ComponentInfo describe_component(Component& component);
+// Collective over `comm`: every rank returns the info `root` passes.
+ComponentInfo broadcast_info(const ComponentInfo& info, int root, MPI_Comm comm);
+
+// Collective over `comm`: if any rank passes a non-empty `message`, every rank throws the same
+// ConfigError (the message of the lowest such rank), so a config error found only on a component's
+// ranks still fails every rank alike instead of leaving the others waiting.
+void agree_on_config_error(const std::string& context, const std::string& message, MPI_Comm comm);
+
+}  // namespace meridian::core

@@ -1,0 +1,175 @@
+#include "meridian/core/layout.hpp"
+
+#include <cstring>
+
+#include "meridian/core/error.hpp"
+
+namespace meridian::core {
+
+int block_of(int n, int parts, int i) noexcept {
+  const int base = n / parts, extra = n % parts;
+  const int wide = extra * (base + 1);  // cells in the first `extra` blocks, one cell larger
+  return i < wide ? i / (base + 1) : extra + (i - wide) / base;
+}
+
+IndexRange Placement::x_range(int run_rank) const noexcept {
+  return block_range(grid.nx, pgrid.px, (run_rank - first_rank) % pgrid.px);
+}
+
+IndexRange Placement::y_range(int run_rank) const noexcept {
+  return block_range(grid.ny, pgrid.py, (run_rank - first_rank) / pgrid.px);
+}
+
+int Placement::owner(int i, int j) const noexcept {
+  return first_rank + block_of(grid.nx, pgrid.px, i) + pgrid.px * block_of(grid.ny, pgrid.py, j);
+}
+
+void declare_ranks_option(OptionRegistry& o, const std::string& component) {
+  o.add_integer(component + ".ranks", 0, "ranks",
+                "ranks of " + component + " in coupling.layout = concurrent (0 = automatic, balanced by cost)")
+      .range(0, 1e7);
+}
+
+void declare_refine_option(OptionRegistry& o, const std::string& component) {
+  o.add_integer(component + ".refine", 1, "1",
+                component + " grid is this many times finer than grid.nx x grid.ny each way (conservative regridding)")
+      .range(1, 64);
+}
+
+std::vector<int> resolve_split(const Config& config, const std::vector<std::string>& names, int world_size,
+                               const std::vector<double>& work) {
+  std::vector<int> ranks;
+  long long fixed = 0;
+  int automatic = 0;
+  std::string listed;
+  for (const std::string& name : names) {
+    const long long n = config.integer(name + ".ranks");
+    ranks.push_back(int(n));
+    fixed += n;
+    automatic += n == 0 ? 1 : 0;
+    listed += (listed.empty() ? "" : ", ") + name + ".ranks = " + std::to_string(n);
+  }
+  const bool fits = automatic == 0 ? fixed == world_size : fixed + automatic <= world_size;
+  if (!fits)
+    throw ConfigError(-1, "coupling.layout = concurrent",
+                      listed + (automatic ? " leave fewer than one rank for each automatic (0) component"
+                                          : " sum to " + std::to_string(fixed)) +
+                          ", but the run has " + std::to_string(world_size) +
+                          " ranks; the ranks must sum to the world size (0 = automatic)");
+  // Greedy min-max: each spare rank goes to the automatic component with the most work per rank.
+  for (std::size_t c = 0; c < ranks.size(); ++c)
+    if (ranks[c] == 0) ranks[c] = 1;
+  for (long long spare = world_size - fixed - automatic; spare > 0; --spare) {
+    std::size_t best = names.size();
+    for (std::size_t c = 0; c < names.size(); ++c) {
+      if (config.integer(names[c] + ".ranks") != 0) continue;
+      if (best == names.size() || work[c] / ranks[c] > work[best] / ranks[best]) best = c;
+    }
+    ++ranks[best];
+  }
+  return ranks;
+}
+
+ComponentInfo describe_component(Component& c) {
+  ComponentInfo info;
+  info.time_step_key = c.time_step_key();
+  info.time_step = c.time_step();
+  info.stable_time_step = c.stable_time_step();
+  info.heat_capacity = c.heat_capacity();
+  info.exchange_coefficient = c.role() == CouplingRole::surface ? c.exchange_coefficient() : 0.0;
+  for (const FieldEntry& f : c.fields()) {
+    info.fields.push_back(f.meta);
+    info.nz.push_back(f.field ? f.field->nz() : 1);
+  }
+  std::vector<GlobalMean> means;
+  c.add_diagnostics(means);
+  for (const GlobalMean& m : means) info.diagnostics.push_back(m.name);
+  return info;
+}
+
+namespace {
+
+// A flat byte image of ComponentInfo. NOTE: a member added to FieldMetadata must be added to both
+// functions below, or ranks outside the component see its default value (and parallel HDF5 writes of
+// differing attributes hang).
+class Bytes {
+ public:
+  std::string data;
+  std::size_t at = 0;
+  template <class T>
+  void put(const T& v) {
+    data.append(reinterpret_cast<const char*>(&v), sizeof v);
+  }
+  void put(const std::string& s) {
+    put(s.size());
+    data += s;
+  }
+  template <class T>
+  void get(T& v) {
+    std::memcpy(&v, data.data() + at, sizeof v);
+    at += sizeof v;
+  }
+  void get(std::string& s) {
+    std::size_t n = 0;
+    get(n);
+    s = data.substr(at, n);
+    at += n;
+  }
+};
+
+}  // namespace
+
+ComponentInfo broadcast_info(const ComponentInfo& info, int root, MPI_Comm comm) {
+  Bytes b;
+  int rank = 0;
+  MERIDIAN_MPI(MPI_Comm_rank(comm, &rank), comm);
+  if (rank == root) {
+    b.put(info.time_step_key);
+    for (double v : {info.time_step, info.stable_time_step, info.heat_capacity, info.exchange_coefficient}) b.put(v);
+    b.put(info.fields.size());
+    for (std::size_t n = 0; n < info.fields.size(); ++n) {
+      const FieldMetadata& m = info.fields[n];
+      for (const std::string* s : {&m.name, &m.units, &m.long_name, &m.standard_name}) b.put(*s);
+      b.put(m.restart), b.put(m.output), b.put(m.valid_min), b.put(m.valid_max), b.put(info.nz[n]);
+    }
+    b.put(info.diagnostics.size());
+    for (const std::string& d : info.diagnostics) b.put(d);
+  }
+  long long size = static_cast<long long>(b.data.size());
+  MERIDIAN_MPI(MPI_Bcast(&size, 1, MPI_LONG_LONG, root, comm), comm);
+  b.data.resize(std::size_t(size));
+  MERIDIAN_MPI(MPI_Bcast(b.data.data(), int(size), MPI_CHAR, root, comm), comm);
+  ComponentInfo out;
+  b.get(out.time_step_key);
+  b.get(out.time_step), b.get(out.stable_time_step), b.get(out.heat_capacity), b.get(out.exchange_coefficient);
+  std::size_t count = 0;
+  b.get(count);
+  out.fields.resize(count);
+  out.nz.resize(count);
+  for (std::size_t n = 0; n < count; ++n) {
+    FieldMetadata& m = out.fields[n];
+    for (std::string* s : {&m.name, &m.units, &m.long_name, &m.standard_name}) b.get(*s);
+    b.get(m.restart), b.get(m.output), b.get(m.valid_min), b.get(m.valid_max), b.get(out.nz[n]);
+  }
+  b.get(count);
+  out.diagnostics.resize(count);
+  for (std::string& d : out.diagnostics) b.get(d);
+  return out;
+}
+
+void agree_on_config_error(const std::string& context, const std::string& message, MPI_Comm comm) {
+  int rank = 0, size = 1;
+  MERIDIAN_MPI(MPI_Comm_rank(comm, &rank), comm);
+  MERIDIAN_MPI(MPI_Comm_size(comm, &size), comm);
+  int mine = message.empty() ? size : rank, first = size;
+  MERIDIAN_MPI(MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm), comm);
+  if (first == size) return;
+  std::string agreed = message;
+  int length = int(agreed.size());
+  MERIDIAN_MPI(MPI_Bcast(&length, 1, MPI_INT, first, comm), comm);
+  agreed.resize(std::size_t(length));
+  MERIDIAN_MPI(MPI_Bcast(agreed.data(), length, MPI_CHAR, first, comm), comm);
+  throw ConfigError(-1, context, agreed);
+}
+
+}  // namespace meridian::core
