@@ -1,8 +1,11 @@
 // meridian: config-driven coupled runs under mpirun or Slurm.
 // Exit status: 0 success (also after a wall-time stop with a restart written), 2 invalid input (one
-// line from rank 0, every rank exits 2), 1 a failure during the run (MPI_Abort with rank and context).
+// line from rank 0, every rank exits 2), 1 a failure during the run (MPI_Abort with rank and context),
+// 3 numerical blow-up (NaN/Inf/out of range; crash dump written), 4 a history/restart file could not be
+// written (e.g. disk full; older restarts intact). 3 and 4: one line from rank 0, every rank exits alike.
 #include <mpi.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -12,6 +15,7 @@
 #include "command_line.hpp"
 #include "meridian/core/driver.hpp"
 #include "meridian/core/error.hpp"
+#include "meridian/core/run_failure.hpp"
 #include "meridian/io/hdf5_output.hpp"
 #include "model.hpp"
 #include "reports.hpp"
@@ -54,6 +58,25 @@ void write_status(const std::string& dir, const meridian::core::RunSummary& summ
   std::filesystem::rename(path + ".tmp", path);
 }
 
+// Concurrent layout with automatic (0) rank counts: times a few coupling intervals of every component
+// in the sequential layout on all ranks, and returns each one's work (rank-seconds per interval), from
+// which the driver picks the split minimising the interval time (time ~ work / ranks). Collective.
+std::vector<double> calibrate(const meridian::core::Config& config, MPI_Comm world, int size) {
+  using namespace meridian;
+  bool automatic = false;
+  for (const auto& c : app::make_components()) automatic |= config.integer(c->name() + ".ranks") == 0;
+  if (config.text("coupling.layout") != "concurrent" || !automatic) return {};
+  core::Config sequential = config;
+  sequential.set("coupling.layout", "sequential");
+  core::Driver probe(world, sequential, app::make_components(), nullptr);
+  probe.time_intervals(1);  // warm-up: first touches of memory, halo plans
+  const int intervals = 3;
+  std::vector<double> seconds = probe.time_intervals(intervals);
+  MERIDIAN_MPI(MPI_Allreduce(MPI_IN_PLACE, seconds.data(), int(seconds.size()), MPI_DOUBLE, MPI_MAX, world), world);
+  for (double& s : seconds) s = std::max(s, 1e-9) * size / intervals;
+  return seconds;
+}
+
 int run(int argc, char** argv, MPI_Comm world) {
   using namespace meridian;
   int rank = 0, size = 1;
@@ -71,22 +94,33 @@ int run(int argc, char** argv, MPI_Comm world) {
   const std::string text = app::read_config_text(cl.config_path, world);
   core::Config config = core::Config::resolve(registry, text, cl.config_path.empty() ? "default config" : cl.config_path,
                                               cl.overrides);
-  core::Driver driver(world, config, app::make_components(), log);
+  const std::vector<double> work = calibrate(config, world, size);
+  core::Driver driver(world, config, app::make_components(), log, work);
   driver.validate();
+  if (log && !work.empty()) {
+    double predicted = 0;
+    std::string split;
+    for (std::size_t n = 0; n < work.size(); ++n) {
+      predicted = std::max(predicted, work[n] / driver.ranks_of(n));
+      split += (n ? " + " : "") + std::to_string(driver.ranks_of(n));
+    }
+    *log << "meridian: automatic split " << split << " ranks from a calibration; predicted " << predicted * 1e3
+         << " ms per coupling interval\n";
+  }
   if (cl.check) {
     app::print_check(log, driver, config, size);
     return 0;
   }
   prepare_output_dir(config.text("output.dir"), world);
   const core::Provenance provenance{MERIDIAN_VERSION, MERIDIAN_GIT_REVISION, config.to_ini(), config.digest(),
-                                    size, driver.decomposition().describe()};
+                                    size, driver.describe_layout()};
   io::Hdf5Output sink(world, io::OutputSettings{config.text("output.dir"), int(config.integer("restart.keep"))},
                       provenance);
   driver.restore(sink);
   if (rank == 0) std::ofstream(config.text("output.dir") + "/config.ini") << config.to_ini();
   std::signal(SIGUSR1, request_stop);
   std::signal(SIGTERM, request_stop);
-  if (log) *log << "meridian " << MERIDIAN_VERSION << ": " << size << " ranks, " << driver.decomposition().describe()
+  if (log) *log << "meridian " << MERIDIAN_VERSION << ": " << size << " ranks, " << driver.describe_layout()
                 << ", output in " << config.text("output.dir") << "\n";
   const core::RunSummary summary = driver.run(sink, &stop_requested);
   if (rank == 0) write_status(config.text("output.dir"), summary);
@@ -112,6 +146,10 @@ int main(int argc, char** argv) {
       std::cerr << "meridian: error: " << (context.empty() ? "" : context + ": ") << e.message() << std::endl;
     }
     status = 2;
+  } catch (const meridian::core::CollectiveError& e) {
+    // Agreed by every rank through a collective (blow-up, failed write): report once, exit alike.
+    if (rank == 0) std::cerr << "meridian: error: " << e.message() << std::endl;
+    status = e.exit_status();
   } catch (const std::exception& e) {
     std::cerr << "meridian: rank " << rank << ": " << e.what() << std::endl;
     MPI_Abort(MPI_COMM_WORLD, 1);

@@ -2,6 +2,7 @@
 
 #include "meridian/atmosphere/atmosphere.hpp"
 #include "meridian/core/driver.hpp"
+#include "meridian/core/layout.hpp"
 #include "meridian/land/land.hpp"
 #include "meridian/ocean/ocean.hpp"
 
@@ -18,7 +19,11 @@ std::vector<std::unique_ptr<core::Component>> make_components() {
 core::OptionRegistry declare_all_options() {
   core::OptionRegistry registry;
   core::declare_driver_options(registry);
-  for (const auto& c : make_components()) c->declare_options(registry);
+  for (const auto& c : make_components()) {
+    c->declare_options(registry);
+    core::declare_ranks_option(registry, c->name());
+    if (c->name() == "ocean") core::declare_refine_option(registry, c->name());
+  }
   return registry;
 }
 

@@ -29,7 +29,7 @@ void print_help(std::ostream& out, const core::OptionRegistry& registry) {
 void print_check(std::ostream* out, core::Driver& driver, const core::Config& config, int ranks) {
   const std::size_t field_bytes = driver.field_bytes_per_rank();
   unsigned long long max_bytes = field_bytes, local = field_bytes;
-  const MPI_Comm comm = driver.decomposition().comm();
+  const MPI_Comm comm = driver.comm();
   MERIDIAN_MPI(MPI_Allreduce(&local, &max_bytes, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX, comm), comm);
   if (!out) return;
   const double mib = 1024.0 * 1024.0;
@@ -40,7 +40,7 @@ void print_check(std::ostream* out, core::Driver& driver, const core::Config& co
   *out << "configuration is valid\n";
   *out << "  grid          " << config.integer("grid.nx") << " x " << config.integer("grid.ny") << " ("
        << config.text("grid.mask") << ")\n";
-  *out << "  ranks         " << ranks << ", " << driver.decomposition().describe() << "\n";
+  *out << "  ranks         " << ranks << ", " << driver.describe_layout() << "\n";
   std::snprintf(buf, sizeof buf, "  memory        %.2f MiB of fields per rank (largest block)\n", double(max_bytes) / mib);
   *out << buf;
   std::snprintf(buf, sizeof buf, "  history       %lld outputs of %.2f MiB = %.2f MiB in %s\n", outputs, per_output,

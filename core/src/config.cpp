@@ -85,6 +85,9 @@ std::string validate(const OptionSpec& spec, const std::string& raw, const std::
       return value;
     case OptionKind::text:
       if (value.find('\n') != std::string::npos) bad();
+      // '#' starts a comment anywhere in an INI line, so the saved config.ini could not give it back.
+      if (value.find('#') != std::string::npos)
+        fail(where, spec.key + " = '" + value + "' is not allowed: '#' starts a comment in a config file");
       return value;
   }
   return value;

@@ -20,53 +20,170 @@ int widest_halo(const std::vector<std::unique_ptr<Component>>& components) {
   return w;
 }
 
-std::vector<Component*> surfaces_of(const std::vector<std::unique_ptr<Component>>& components) {
-  std::vector<Component*> out;
-  for (const auto& c : components)
-    if (c->role() == CouplingRole::surface) out.push_back(c.get());
-  return out;
-}
-
 std::string diagnostics_path(const Config& c) { return c.text("output.dir") + "/diagnostics.csv"; }
+
+// Decomposition::describe() for a placement this rank may not be part of.
+std::string describe(const Placement& p) {
+  const auto span = [](int n, int parts) {
+    const int lo = n / parts, hi = (n + parts - 1) / parts;
+    return lo == hi ? std::to_string(lo) : std::to_string(lo) + "-" + std::to_string(hi);
+  };
+  return std::to_string(p.pgrid.px) + "x" + std::to_string(p.pgrid.py) + " process grid, blocks " +
+         span(p.grid.nx, p.pgrid.px) + " x " + span(p.grid.ny, p.pgrid.py) + " cells";
+}
 
 }  // namespace
 
 Driver::Driver(MPI_Comm comm, const Config& config, std::vector<std::unique_ptr<Component>> components,
-               std::ostream* log)
+               std::ostream* log, std::vector<double> work)
     : comm_(comm),
       config_(config),
       components_(std::move(components)),
       log_(log),
-      grid_(int(config.integer("grid.nx")), int(config.integer("grid.ny"))),
-      mask_(config.text("grid.mask"), config.text("grid.mask_file"), grid_),
-      decomp_(comm, {grid_.nx(), grid_.ny(), true, false},
-              {int(config.integer("decomp.px")), int(config.integer("decomp.py"))}, widest_halo(components_)),
+      concurrent_(config.text("coupling.layout") == "concurrent"),
       clock_(config.real("run.dt"), config.integer("run.steps")),
       coupling_steps_(config.integer("coupling.every")) {
+  MERIDIAN_MPI(MPI_Comm_rank(comm, &rank_), comm);
+  MERIDIAN_MPI(MPI_Comm_size(comm, &size_), comm);
   if (components_.empty() || components_.front()->role() != CouplingRole::atmosphere)
-    throw Error(decomp_.rank(), "driver", "the first component must be the atmosphere");
-  const ComponentContext context{config_, decomp_, grid_, mask_, clock_.dt()};
-  for (auto& c : components_) c->setup(context);
-  coupler_.emplace(*components_.front(), surfaces_of(components_));
+    throw Error(rank_, "driver", "the first component must be the atmosphere");
+  lay_out(work);
+  for (std::size_t n = 0; n < components_.size(); ++n) {
+    Slot& s = slots_[n];
+    std::string error;
+    if (s.decomposition) {
+      const ComponentContext context{config_, *s.decomposition, *s.grid, *s.mask, clock_.dt()};
+      if (!concurrent_) {
+        components_[n]->setup(context);  // every rank sets it up, so every rank fails alike
+      } else {
+        try {
+          components_[n]->setup(context);
+        } catch (const ConfigError& e) {
+          error = (e.context().empty() ? "" : e.context() + ": ") + e.message();
+        }
+      }
+    }
+    // In concurrent layout only the component's ranks saw the error: all ranks throw it alike.
+    if (concurrent_) agree_on_config_error("", error, comm_);
+  }
+  for (std::size_t n = 0; n < components_.size(); ++n) {
+    Slot& s = slots_[n];
+    if (s.decomposition) s.info = describe_component(*components_[n]);
+    if (concurrent_) s.info = broadcast_info(s.info, s.placement.first_rank, comm_);
+  }
+  const auto side = [&](std::size_t n) {
+    const Slot& s = slots_[n];
+    return CouplingSide{components_[n]->name(), runs_here(n) ? components_[n].get() : nullptr, s.placement,
+                        s.info.exchange_coefficient, s.info.heat_capacity, s.refine};
+  };
+  std::vector<CouplingSide> surfaces;
+  for (std::size_t n = 1; n < components_.size(); ++n)
+    if (components_[n]->role() == CouplingRole::surface) surfaces.push_back(side(n));
+  coupler_.emplace(comm_, side(0), std::move(surfaces));
+}
+
+// Grids, masks, rank split and decompositions. Every check is arithmetic done alike on every rank,
+// before any message, so every rank throws the same ConfigError.
+void Driver::lay_out(const std::vector<double>& work) {
+  const int nx = int(config_.integer("grid.nx")), ny = int(config_.integer("grid.ny"));
+  const ProcessGrid requested{int(config_.integer("decomp.px")), int(config_.integer("decomp.py"))};
+  std::vector<std::string> names;
+  for (const auto& c : components_) {
+    Slot s;
+    const std::string refine_key = c->name() + ".refine";
+    s.refine = config_.has(refine_key) ? int(config_.integer(refine_key)) : 1;
+    if (s.refine > 1 && c->role() != CouplingRole::surface)
+      throw ConfigError(rank_, refine_key, "only surface components can run on a finer grid");
+    s.grid = std::make_unique<SphereGrid>(nx * s.refine, ny * s.refine);
+    names.push_back(c->name());
+    slots_.push_back(std::move(s));
+  }
+  make_masks();
+  if (!concurrent_) {
+    const int halo = widest_halo(components_);
+    for (Slot& s : slots_) {
+      s.decomposition = std::make_unique<Decomposition>(comm_, GlobalGrid{s.grid->nx(), s.grid->ny(), true, false},
+                                                        requested, halo);
+      s.placement = {s.decomposition->grid(), s.decomposition->process_grid(), 0};
+    }
+    return;
+  }
+  if (requested.px != 0 || requested.py != 0)
+    throw ConfigError(rank_, "coupling.layout = concurrent",
+                      "decomp.px = " + std::to_string(requested.px) + " and decomp.py = " + std::to_string(requested.py) +
+                          " apply to the sequential layout only; in the concurrent layout each component's process "
+                          "grid is automatic (set both to 0)");
+  std::vector<double> cost = work;
+  if (cost.size() != slots_.size()) {
+    cost.clear();
+    for (const Slot& s : slots_) cost.push_back(double(s.grid->nx()) * s.grid->ny());
+  }
+  const std::vector<int> ranks = resolve_split(config_, names, size_, cost);
+  int first = 0, mine = -1;
+  for (std::size_t n = 0; n < slots_.size(); ++n) {
+    Slot& s = slots_[n];
+    const GlobalGrid g{s.grid->nx(), s.grid->ny(), true, false};
+    const ProcessGrid p = automatic_process_grid(g.nx, g.ny, ranks[n]);
+    const int need = std::max(1, components_[n]->halo_width());
+    if (p.px * p.py != ranks[n] || g.nx / p.px < need || g.ny / p.py < need)
+      throw ConfigError(rank_, "coupling.layout = concurrent",
+                        names[n] + " on " + std::to_string(ranks[n]) + " ranks: the " + std::to_string(g.nx) + "x" +
+                            std::to_string(g.ny) + " grid has no process grid with blocks of at least " +
+                            std::to_string(need) + " cells (its halo width); give it fewer ranks");
+    s.placement = {g, p, first};
+    if (rank_ >= first && rank_ < first + ranks[n]) mine = int(n);
+    first += ranks[n];
+  }
+  Comm own = Comm::split(comm_, mine, rank_);
+  Slot& s = slots_[std::size_t(mine)];
+  s.comm = std::move(own);
+  s.decomposition = std::make_unique<Decomposition>(s.comm.get(), s.placement.grid, ProcessGrid{},
+                                                    std::max(1, components_[std::size_t(mine)]->halo_width()));
+}
+
+// Each component's surface mask on its own grid. A surface on a finer grid evaluates the mask at its
+// own cell centres; the others see the area-weighted average of that fine mask over each of their
+// cells (in a fixed order), so the land fraction is exactly 1 - the ocean's coarse fraction.
+void Driver::make_masks() {
+  const std::string kind = config_.text("grid.mask"), path = config_.text("grid.mask_file");
+  const SphereGrid base(int(config_.integer("grid.nx")), int(config_.integer("grid.ny")));
+  int finest = 1;
+  for (const Slot& s : slots_) finest = std::max(finest, s.refine);
+  for (Slot& s : slots_) s.mask = std::make_unique<SurfaceMask>(kind, path, base, s.refine, finest);
+}
+
+std::string Driver::describe_layout() const {
+  std::string out = concurrent_ ? "concurrent layout:" : describe(slots_[0].placement) + " (sequential layout)";
+  for (std::size_t n = 0; n < slots_.size(); ++n) {
+    const Slot& s = slots_[n];
+    if (concurrent_)
+      out += std::string(n ? "," : "") + " " + components_[n]->name() + " " + std::to_string(s.placement.ranks()) +
+             (s.placement.ranks() == 1 ? " rank (" : " ranks (") + describe(s.placement) + ")";
+    if (s.refine > 1)
+      out += "; " + components_[n]->name() + " on a " + std::to_string(s.grid->nx()) + "x" +
+             std::to_string(s.grid->ny()) + " grid (refine " + std::to_string(s.refine) + ")";
+  }
+  return out;
 }
 
 void Driver::validate() const {
   const double dt = clock_.dt();
   const double interval = double(coupling_steps_) * dt;
-  const auto fail = [&](const std::string& m) { throw ConfigError(decomp_.rank(), "", m); };
+  const auto fail = [&](const std::string& m) { throw ConfigError(rank_, "", m); };
   const auto seconds = format_seconds;
-  for (const auto& c : components_) {
-    const double step = c->time_step();
+  for (const Slot& s : slots_) {
+    const ComponentInfo& c = s.info;
+    const double step = c.time_step;
     const double ratio = step / dt;
     if (!(ratio >= 1) || ratio != std::round(ratio))
-      fail(c->time_step_key() + " = " + seconds(step) + " is not a whole multiple of run.dt = " + seconds(dt));
+      fail(c.time_step_key + " = " + seconds(step) + " is not a whole multiple of run.dt = " + seconds(dt));
     const double per_interval = interval / step;
     if (per_interval != std::round(per_interval))
       fail("coupling.every = " + std::to_string(coupling_steps_) + " steps (" + seconds(interval) +
-           ") is not a whole multiple of " + c->time_step_key() + " = " + seconds(step));
-    const double stable = c->stable_time_step();
+           ") is not a whole multiple of " + c.time_step_key + " = " + seconds(step));
+    const double stable = c.stable_time_step;
     if (step > stable)
-      fail(c->time_step_key() + " = " + seconds(step) + " is unstable for this grid; the largest stable step is " +
+      fail(c.time_step_key + " = " + seconds(step) + " is unstable for this grid; the largest stable step is " +
            seconds(stable) + " (reduce it, or run.dt)");
   }
   if (interval > coupler_->stable_interval())
@@ -83,41 +200,59 @@ void Driver::validate() const {
 
 std::vector<ComponentOutput> Driver::outputs() {
   std::vector<ComponentOutput> out;
-  for (auto& c : components_) out.push_back({c->name(), &decomp_, &grid_, c->fields()});
+  for (std::size_t n = 0; n < components_.size(); ++n) {
+    const Slot& s = slots_[n];
+    ComponentOutput o{components_[n]->name(), s.decomposition.get(), s.grid.get(), {}};
+    if (runs_here(n)) {
+      o.fields = components_[n]->fields();
+    } else {
+      for (const FieldMetadata& m : s.info.fields) o.fields.push_back({m, nullptr});
+    }
+    out.push_back(std::move(o));
+  }
   return out;
 }
 
 double Driver::total_energy() const {
   ExactAccumulator joules;
-  for (const auto& c : components_) c->add_energy(joules);
+  for (std::size_t n = 0; n < components_.size(); ++n)
+    if (runs_here(n)) components_[n]->add_energy(joules);
   return reproducible_sums({joules}, comm_)[0];
 }
 
 std::size_t Driver::field_bytes_per_rank() {
   std::size_t bytes = 0;
-  for (auto& c : components_)
-    for (const FieldEntry& f : c->fields()) bytes += f.field->size() * sizeof(double);
+  for (std::size_t n = 0; n < components_.size(); ++n)
+    if (runs_here(n))
+      for (const FieldEntry& f : components_[n]->fields()) bytes += f.field->size() * sizeof(double);
   return bytes;
 }
 
 std::size_t Driver::history_bytes_per_output() {
   std::size_t bytes = 0;
-  for (auto& c : components_)
-    for (const FieldEntry& f : c->fields())
-      if (f.meta.output) bytes += std::size_t(grid_.nx()) * grid_.ny() * f.field->nz() * sizeof(double);
+  for (const Slot& s : slots_)
+    for (std::size_t k = 0; k < s.info.fields.size(); ++k)
+      if (s.info.fields[k].output) bytes += std::size_t(s.grid->nx()) * s.grid->ny() * s.info.nz[k] * sizeof(double);
   return bytes;
 }
 
 void Driver::write_diagnostics(bool header) {
+  // Every rank lists every component's means (zero where it does not run) so the sums line up.
   std::vector<GlobalMean> means;
-  for (const auto& c : components_) c->add_diagnostics(means);
-  std::vector<ExactAccumulator> sums;
   ExactAccumulator joules;
-  for (const auto& c : components_) c->add_energy(joules);
+  for (std::size_t n = 0; n < components_.size(); ++n) {
+    if (runs_here(n)) {
+      components_[n]->add_diagnostics(means);
+      components_[n]->add_energy(joules);
+    } else {
+      for (const std::string& name : slots_[n].info.diagnostics) means.push_back({name, {}, {}});
+    }
+  }
+  std::vector<ExactAccumulator> sums;
   sums.push_back(joules);
   for (const GlobalMean& m : means) sums.push_back(m.weighted), sums.push_back(m.weight);
   const std::vector<double> total = reproducible_sums(std::move(sums), comm_);
-  if (decomp_.rank() != 0) return;
+  if (rank_ != 0) return;
   std::ofstream out(diagnostics_path(config_), header ? std::ios::trunc : std::ios::app);
   if (!out) throw Error(0, "diagnostics", "cannot write " + diagnostics_path(config_));
   if (header) {

@@ -1,4 +1,5 @@
 #include "meridian/core/driver.hpp"
+#include "meridian/core/health_check.hpp"
 #include "meridian/core/insolation.hpp"
 
 namespace meridian::core {
@@ -9,15 +10,21 @@ void declare_driver_options(OptionRegistry& o) {
   o.add_choice("grid.mask", "continents", {"aquaplanet", "landplanet", "continents", "file"},
                "where the surface is ocean and where land");
   o.add_text("grid.mask_file", "", "ocean-fraction text file for grid.mask = file (ny rows, north first)");
-  o.add_integer("decomp.px", 0, "ranks", "process grid along longitude (0 = automatic)").range(0, 1e7);
-  o.add_integer("decomp.py", 0, "ranks", "process grid along latitude (0 = automatic)").range(0, 1e7);
+  o.add_integer("decomp.px", 0, "ranks", "process grid along longitude, sequential layout only (0 = automatic)")
+      .range(0, 1e7);
+  o.add_integer("decomp.py", 0, "ranks", "process grid along latitude, sequential layout only (0 = automatic)")
+      .range(0, 1e7);
   o.add_integer("run.steps", 96, "steps", "base time steps to run, counted from the start of the experiment").range(0, 1e15);
   o.add_real("run.dt", 1800, "s", "base time step; component steps are multiples of it").range(1e-6, 1e9);
   o.add_integer("run.progress_every", 0, "steps", "progress line interval (0 = about 10 lines per run)").range(0, 1e15);
   o.add_integer("coupling.every", 1, "steps", "coupling interval in base steps").range(1, 1e9);
+  o.add_choice("coupling.layout", "sequential", {"sequential", "concurrent"},
+               "sequential: every component on every rank, one after the other; concurrent: each component on "
+               "its own ranks (<component>.ranks), all advancing at the same time. Same answers either way");
   o.add_text("output.dir", "output", "folder for history, restart, diagnostics and timing files");
   o.add_integer("output.every", 48, "steps", "history output interval (0 = none)").range(0, 1e15);
   o.add_integer("diagnostics.every", 0, "steps", "diagnostics.csv interval (0 = every coupling interval)").range(0, 1e15);
+  declare_health_options(o);  // diagnostics.check_every, next to its section
   o.add_integer("restart.every", 0, "steps", "restart interval (0 = only at the end of the run)").range(0, 1e15);
   o.add_text("restart.from", "", "restart file to start from (empty = initial conditions)");
   o.add_integer("restart.keep", 2, "files", "restart files kept; older ones are deleted").range(1, 1e6);

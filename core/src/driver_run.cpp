@@ -7,6 +7,7 @@
 
 #include "meridian/core/driver.hpp"
 #include "meridian/core/error.hpp"
+#include "meridian/core/health_check.hpp"
 #include "meridian/core/timers.hpp"
 
 namespace meridian::core {
@@ -50,14 +51,15 @@ void Driver::restore(OutputSink& sink) {
   ScopedTimer t("restart");
   const long long step = sink.read_restart(from, outputs());
   clock_ = Clock(clock_.dt(), clock_.total_steps(), step);
-  for (auto& c : components_) c->restarted(clock_.time());
+  for (std::size_t n = 0; n < components_.size(); ++n)
+    if (runs_here(n)) components_[n]->restarted(clock_.time());
   restored_ = true;
   if (log_) *log_ << "meridian: restarted from " << from << " at step " << step << " (" << clock_.date() << ")\n";
 }
 
 RunSummary Driver::run(OutputSink& sink, const volatile std::sig_atomic_t* stop_flag) {
   RunSummary summary;
-  if (restored_ && decomp_.rank() == 0) truncate_diagnostics(config_.text("output.dir") + "/diagnostics.csv", clock_.step());
+  if (restored_ && rank_ == 0) truncate_diagnostics(config_.text("output.dir") + "/diagnostics.csv", clock_.step());
   summary.first_step = clock_.step();
   summary.initial_energy = total_energy();
   const long long diag_every = config_.integer("diagnostics.every") ? config_.integer("diagnostics.every") : coupling_steps_;
@@ -78,14 +80,20 @@ RunSummary Driver::run(OutputSink& sink, const volatile std::sig_atomic_t* stop_
     }
   }
   const double wall_start = MPI_Wtime();
+  long long intervals = 0;
   const double interval = double(coupling_steps_) * clock_.dt();
   while (!clock_.done()) {
     coupler_->exchange();
-    for (auto& c : components_) {
-      ScopedTimer t(c->name());
-      c->advance(interval);
+    for (std::size_t n = 0; n < components_.size(); ++n) {
+      if (!runs_here(n)) continue;  // concurrent layout: the other components advance on their own ranks
+      ScopedTimer t(components_[n]->name());
+      components_[n]->advance(interval);
     }
+    ++intervals;
     clock_.advance(coupling_steps_);
+    // Reliability: NaN/Inf/valid-range check of every component (diagnostics.check_every); on failure
+    // writes a crash dump and throws NumericalError on every rank (exit status 3). See health_check.hpp.
+    check_fields_if_due(*this, config_, coupling_steps_, sink, comm_);
     if (due(diag_every)) write_diagnostics(false);
     if (due(output_every)) {
       ScopedTimer t("output");
@@ -111,7 +119,7 @@ RunSummary Driver::run(OutputSink& sink, const volatile std::sig_atomic_t* stop_
   if (log_ && summary.stopped_early)
     *log_ << "meridian: stop requested; wrote " << summary.last_restart << " at step " << clock_.step()
           << ". Resume with --restart.from=" << summary.last_restart << "\n";
-  report_timings();
+  report_timings(MPI_Wtime() - wall_start, intervals);
   return summary;
 }
 
@@ -133,11 +141,48 @@ void Driver::report_progress(double wall_start, long long first_step, double ini
   *log_ << buf << std::endl;
 }
 
-void Driver::report_timings() {
+std::vector<double> Driver::time_intervals(int intervals) {
+  std::vector<double> seconds(components_.size(), 0.0);
+  const double interval = double(coupling_steps_) * clock_.dt();
+  for (int k = 0; k < intervals; ++k) {
+    coupler_->exchange();
+    for (std::size_t n = 0; n < components_.size(); ++n) {
+      if (!runs_here(n)) continue;
+      const double start = MPI_Wtime();
+      components_[n]->advance(interval);
+      seconds[n] += MPI_Wtime() - start;
+    }
+  }
+  return seconds;
+}
+
+void Driver::report_timings(double loop_seconds, long long intervals) {
+  // Concurrent layout: each component's busy and waiting time per interval, averaged over its ranks.
+  std::vector<double> per(2 * components_.size(), 0.0);
+  for (std::size_t n = 0; n < components_.size(); ++n)
+    if (concurrent_ && runs_here(n)) {
+      per[2 * n] = process_timers().total(components_[n]->name());
+      per[2 * n + 1] = process_timers().total(components_[n]->name() + " wait");
+    }
+  MERIDIAN_MPI(MPI_Allreduce(MPI_IN_PLACE, per.data(), int(per.size()), MPI_DOUBLE, MPI_SUM, comm_), comm_);
+  if (log_ && concurrent_ && intervals > 0) {
+    char line[200];
+    std::snprintf(line, sizeof line, "concurrent layout: %.4g ms per coupling interval (measured)\n",
+                  1e3 * loop_seconds / double(intervals));
+    *log_ << line;
+    for (std::size_t n = 0; n < components_.size(); ++n) {
+      const double ranks = slots_[n].placement.ranks();
+      const double busy = per[2 * n] / ranks / double(intervals), wait = per[2 * n + 1] / ranks / double(intervals);
+      std::snprintf(line, sizeof line, "  %-12s %4d ranks  advance %.4g ms  wait at coupler %.4g ms  idle %.1f%%\n",
+                    components_[n]->name().c_str(), slots_[n].placement.ranks(), 1e3 * busy, 1e3 * wait,
+                    100.0 * wait * double(intervals) / std::max(loop_seconds, 1e-30));
+      *log_ << line;
+    }
+  }
   const auto rows = process_timers().summarise(comm_);
   if (!log_) return;
   char buf[160];
-  *log_ << "timing (s over " << decomp_.size() << " ranks; components include their halo exchanges)\n";
+  *log_ << "timing (s over " << size_ << " ranks; components include their halo exchanges)\n";
   std::snprintf(buf, sizeof buf, "  %-14s %10s %10s %10s %10s\n", "phase", "min", "mean", "max", "imbalance");
   *log_ << buf;
   for (const auto& r : rows) {

@@ -7,7 +7,7 @@ namespace meridian::io {
 std::vector<SelectedField> select_fields(const core::ComponentOutput& component, FieldUse use, MPI_Comm comm) {
   std::vector<SelectedField> selected;
   for (const core::FieldEntry& entry : component.fields) {
-    bool wanted = use == FieldUse::history ? entry.meta.output : entry.meta.restart;
+    const bool wanted = use == FieldUse::all || (use == FieldUse::history ? entry.meta.output : entry.meta.restart);
     if (wanted) selected.push_back({&entry, entry.field ? entry.field->nz() : 0});
   }
   std::vector<int> local(selected.size()), agreed(selected.size());

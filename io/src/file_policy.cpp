@@ -64,6 +64,19 @@ void rename_into_place(const std::string& from, const std::string& to, bool dura
   }
 }
 
+void reserve_space(const std::string& path, unsigned long long bytes) {
+  const std::string scratch = path + ".reserve";
+  int fd = ::open(scratch.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) throw_errno("creating", path);
+  const int status = ::posix_fallocate(fd, 0, off_t(bytes));
+  ::close(fd);
+  ::unlink(scratch.c_str());
+  if (status == 0 || status == EOPNOTSUPP || status == EINVAL) return;
+  errno = status;
+  throw core::Error(-1, "", std::string(std::strerror(status)) + " (" +
+                                                      std::to_string(bytes >> 10) + " KiB needed)");
+}
+
 void create_directories(const std::string& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);

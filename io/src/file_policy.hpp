@@ -29,6 +29,12 @@ std::vector<std::pair<long long, std::string>> list_step_files(const std::string
 void fsync_path(const std::string& path);
 void rename_into_place(const std::string& from, const std::string& to, bool durable);
 void create_directories(const std::string& dir);
+// Local (rank 0's job): proves that `bytes` can be allocated next to `path` by reserving them in a
+// scratch file `<path>.reserve` (posix_fallocate) and deleting it again. Throws core::Error naming
+// `path` and the OS's reason ("No space left on device", "Disk quota exceeded") when they cannot;
+// does nothing where the file system cannot preallocate. MPI-IO reports a full disk in the middle of a
+// collective write only as "input/output error", and HDF5 cannot always close such a file cleanly.
+void reserve_space(const std::string& path, unsigned long long bytes);
 
 // Runs `job` on rank 0 of `comm` only, then tells every rank whether it failed: if it threw, every
 // rank throws core::Error (or core::ConfigError if `job` threw one) with rank 0's message, so no

@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 
 #include "field_selection.hpp"
 #include "file_policy.hpp"
 #include "history_writer.hpp"
 #include "meridian/core/error.hpp"
+#include "meridian/core/run_failure.hpp"
 #include "meridian/io/hdf5_handle.hpp"
 #include "restart_file.hpp"
 #include "xdmf_writer.hpp"
@@ -20,6 +22,69 @@ void agree_on(core::Provenance& p, MPI_Comm comm) {
   for (std::string* s : {&p.version, &p.git_revision, &p.config_ini, &p.config_digest, &p.process_grid})
     broadcast_string(*s, comm);
   MERIDIAN_MPI(MPI_Bcast(&p.ranks, 1, MPI_INT, 0, comm), comm);
+}
+
+// A generous estimate of a file's size: the raw data plus room for metadata and the config attribute.
+unsigned long long file_bytes(const std::vector<const core::ComponentOutput*>& components, bool restart, bool all,
+                              const core::Provenance& provenance) {
+  unsigned long long bytes = (256ULL << 10) + 2 * provenance.config_ini.size();
+  for (const core::ComponentOutput* c : components) {
+    if (!c->grid) continue;
+    for (const core::FieldEntry& f : c->fields) {
+      if (all || (restart ? f.meta.restart : f.meta.output))
+        bytes += 8ULL * (f.field ? f.field->nz() : 1) * c->grid->nx() * c->grid->ny();
+    }
+  }
+  return bytes;
+}
+
+std::string reason_of(const std::exception& e) {
+  const auto* error = dynamic_cast<const core::Error*>(&e);
+  if (!error) return e.what();
+  return error->context().empty() ? error->message() : error->context() + ": " + error->message();
+}
+
+// Writes one file the safe way and makes any failure collective. `write` (collective) fills
+// `temporary`; `publish` (rank 0) renames it into place. If either fails on any rank (a full disk, a
+// quota, an I/O error), rank 0 deletes the partial temporary file and every rank throws the same
+// core::OutputError naming the final file and the lowest failing rank's reason. Nothing else in
+// the folder, older restart files included, is touched. Collective over `comm`.
+void write_safely(MPI_Comm comm, const std::string& temporary, const std::string& final_path,
+                  unsigned long long bytes, const std::function<void()>& write, const std::function<void()>& publish) {
+  int rank = 0, size = 1;
+  MERIDIAN_MPI(MPI_Comm_rank(comm, &rank), comm);
+  MERIDIAN_MPI(MPI_Comm_size(comm, &size), comm);
+  std::string failure;
+  try {
+    on_rank0(comm, [&] { reserve_space(final_path, bytes); });  // a full disk fails here, cleanly
+  } catch (const core::Error& e) {
+    throw core::OutputError(rank, "cannot write '" + final_path + "': " + e.message() +
+                                      "; nothing was written and older files are intact");
+  }
+  try {
+    write();
+  } catch (const std::exception& e) {
+    failure = reason_of(e);
+  }
+  int first_failed = failure.empty() ? size : rank;
+  MERIDIAN_MPI(MPI_Allreduce(MPI_IN_PLACE, &first_failed, 1, MPI_INT, MPI_MIN, comm), comm);
+  if (first_failed == size) {
+    try {
+      on_rank0(comm, publish);  // throws on every rank alike if rank 0 failed
+      return;
+    } catch (const core::Error& e) {
+      failure = e.message();
+      first_failed = 0;
+    }
+  } else {
+    unsigned long long length = failure.size();
+    MERIDIAN_MPI(MPI_Bcast(&length, 1, MPI_UNSIGNED_LONG_LONG, first_failed, comm), comm);
+    failure.resize(length);
+    MERIDIAN_MPI(MPI_Bcast(failure.data(), int(length), MPI_CHAR, first_failed, comm), comm);
+  }
+  if (rank == 0) std::remove(temporary.c_str());  // may not exist; nothing else to do about it
+  throw core::OutputError(rank, "cannot write '" + final_path + "' (rank " + std::to_string(first_failed) +
+                                    "): " + failure + "; the partial file was removed");
 }
 }  // namespace
 
@@ -46,11 +111,13 @@ void Hdf5Output::write_history(const core::Clock& clock, const std::vector<core:
   for (const core::ComponentOutput& component : components) {
     const std::string final_path = step_file_path(settings_.dir, component.name, clock.step());
     const std::string temporary = temporary_path(final_path);
-    write_history_file(temporary, comm_.get(), comm_.rank(), clock, component, provenance_);
-    on_rank0(comm_.get(), [&] {
-      rename_into_place(temporary, final_path, false);
-      if (settings_.write_xdmf) update_xdmf(clock, component, std::filesystem::path(final_path).filename().string());
-    });
+    write_safely(
+        comm_.get(), temporary, final_path, file_bytes({&component}, false, false, provenance_),
+        [&] { write_history_file(temporary, comm_.get(), comm_.rank(), clock, component, provenance_); },
+        [&] {
+          rename_into_place(temporary, final_path, false);
+          if (settings_.write_xdmf) update_xdmf(clock, component, std::filesystem::path(final_path).filename().string());
+        });
   }
 }
 
@@ -80,9 +147,14 @@ void Hdf5Output::update_xdmf(const core::Clock& clock, const core::ComponentOutp
 std::string Hdf5Output::write_restart(const core::Clock& clock, const std::vector<core::ComponentOutput>& components) {
   const std::string final_path = step_file_path(settings_.dir, "restart", clock.step());
   const std::string temporary = temporary_path(final_path);
-  write_restart_file(temporary, comm_.get(), comm_.rank(), clock, components, provenance_);
+  // Older restart files are pruned only once the new one is complete and durable under its final name.
+  std::vector<const core::ComponentOutput*> all;
+  for (const core::ComponentOutput& c : components) all.push_back(&c);
+  write_safely(
+      comm_.get(), temporary, final_path, file_bytes(all, true, false, provenance_),
+      [&] { write_restart_file(temporary, comm_.get(), comm_.rank(), clock, components, provenance_); },
+      [&] { rename_into_place(temporary, final_path, true); });
   on_rank0(comm_.get(), [&] {
-    rename_into_place(temporary, final_path, true);
     if (settings_.restart_keep == 0) return;
     auto existing = list_step_files(settings_.dir, "restart");
     const std::size_t keep = std::size_t(settings_.restart_keep);
@@ -92,6 +164,26 @@ std::string Hdf5Output::write_restart(const core::Clock& clock, const std::vecto
     }
   });
   return final_path;
+}
+
+std::vector<std::string> Hdf5Output::write_crash_dump(const core::Clock& clock,
+                                                     const std::vector<core::ComponentOutput>& components,
+                                                     const std::string& reason) {
+  std::vector<std::string> written;
+  for (const core::ComponentOutput& component : components) {
+    // "crash_<component>_<step>.h5": no history, XDMF or restart listing matches this prefix.
+    const std::string final_path = step_file_path(settings_.dir, "crash_" + component.name, clock.step());
+    const std::string temporary = temporary_path(final_path);
+    const std::string title = "meridian " + component.name + " CRASH DUMP (not a history file): " + reason;
+    write_safely(
+        comm_.get(), temporary, final_path, file_bytes({&component}, false, true, provenance_),
+        [&] {
+          write_history_file(temporary, comm_.get(), comm_.rank(), clock, component, provenance_, FieldUse::all, title);
+        },
+        [&] { rename_into_place(temporary, final_path, false); });
+    written.push_back(final_path);
+  }
+  return written;
 }
 
 long long Hdf5Output::read_restart(const std::string& path, const std::vector<core::ComponentOutput>& components) {

@@ -3,6 +3,7 @@
 #include <hdf5_hl.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <vector>
 
@@ -19,9 +20,9 @@ namespace {
 constexpr hsize_t max_chunk_bytes = hsize_t(256) << 20;
 
 void write_provenance(hid_t file, const core::Clock& clock, const core::ComponentOutput& component,
-                      const core::Provenance& provenance, const H5Where& where) {
+                      const core::Provenance& provenance, const std::string& title, const H5Where& where) {
   write_attribute(file, "Conventions", std::string("CF-1.8"), where);
-  write_attribute(file, "title", "meridian " + component.name + " history", where);
+  write_attribute(file, "title", title.empty() ? "meridian " + component.name + " history" : title, where);
   write_attribute(file, "meridian_version", provenance.version, where);
   write_attribute(file, "git_revision", provenance.git_revision, where);
   write_attribute(file, "config", provenance.config_ini, where);
@@ -91,19 +92,23 @@ H5Dataset make_field_dataset(hid_t file, const SelectedField& selected, int ny, 
                     where, what);
   describe(dataset.get(), {{"units", meta.units}, {"long_name", meta.long_name}, {"standard_name", meta.standard_name}},
            where);
+  // CF valid range: readers mask values outside it (the model stops before writing one, see health_check.hpp).
+  if (std::isfinite(meta.valid_min)) write_attribute(dataset.get(), "valid_min", meta.valid_min, where);
+  if (std::isfinite(meta.valid_max)) write_attribute(dataset.get(), "valid_max", meta.valid_max, where);
   return dataset;
 }
 
 }  // namespace
 
 void write_history_file(const std::string& path, MPI_Comm comm, int rank, const core::Clock& clock,
-                        const core::ComponentOutput& component, const core::Provenance& provenance) {
+                        const core::ComponentOutput& component, const core::Provenance& provenance, FieldUse use,
+                        const std::string& title) {
   const H5Where where{rank, path};
   if (!component.grid) throw core::Error(rank, "history of '" + component.name + "'", "component has no grid");
   const core::SphereGrid& grid = *component.grid;
-  const std::vector<SelectedField> fields = select_fields(component, FieldUse::history, comm);
+  const std::vector<SelectedField> fields = select_fields(component, use, comm);
   H5File file = create_parallel_file(path, comm, where);
-  write_provenance(file.get(), clock, component, provenance, where);
+  write_provenance(file.get(), clock, component, provenance, title, where);
 
   std::vector<double> lat(grid.ny()), lon(grid.nx());
   for (int j = 0; j < grid.ny(); ++j) lat[j] = grid.lat_deg(j);

@@ -33,4 +33,10 @@ if $compare "$tmp/ers/restart_000048.h5" "$tmp/straight/restart_000096.h5" >/dev
   echo "test_restart: restart files at steps 48 and 96 compare equal; the comparison cannot see differences" >&2
   exit 1
 fi
-echo "test_restart: ERS and ERP bitwise identical to the straight run"
+# ERP across layouts: the second half in the concurrent layout (atmosphere on 2 ranks, ocean and land
+# on 1 each), from the sequential run's restart file, == the straight sequential run.
+"$mpiexec" -n 4 "$bin" "${common[@]}" --run.steps=96 --output.dir="$tmp/ers" --coupling.layout=concurrent \
+  --atmosphere.ranks=2 --ocean.ranks=1 --land.ranks=1 --restart.from="$tmp/ers/restart_000048.h5" >"$tmp/erl.log"
+grep -q "concurrent layout" "$tmp/erl.log"
+$compare "$tmp/straight" "$tmp/ers" --files 'atmosphere_*.h5' 'ocean_*.h5' 'land_*.h5' 'restart_000096.h5' --diagnostics
+echo "test_restart: ERS, ERP and sequential -> concurrent layout bitwise identical to the straight run"

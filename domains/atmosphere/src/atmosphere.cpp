@@ -81,7 +81,7 @@ void Atmosphere::set_initial_state(const core::Config& config) {
 
 std::vector<core::FieldEntry> Atmosphere::fields() {
   return {
-      {{"t_atm", "degC", "atmosphere temperature", "air_temperature", true, true}, &*t_},
+      {{"t_atm", "degC", "atmosphere temperature", "air_temperature", true, true, -150, 150}, &*t_},
       {{"surface_heat_flux", "W m-2", "heat flux from the surface into the atmosphere", "", false, true}, &*flux_},
   };
 }

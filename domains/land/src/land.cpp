@@ -41,7 +41,7 @@ void Land::setup(const core::ComponentContext& context) {
 
 std::vector<core::FieldEntry> Land::fields() {
   return {
-      {{"t_land", "degC", "land surface temperature", "surface_temperature", true, true}, &*t_},
+      {{"t_land", "degC", "land surface temperature", "surface_temperature", true, true, -150, 150}, &*t_},
       {{"land_fraction", "1", "land fraction of the cell", "land_area_fraction", false, true}, &*fraction_},
       {{"land_heat_flux", "W m-2", "heat flux into the land per unit land area", "", false, true}, &*flux_},
   };

@@ -57,7 +57,7 @@ void Ocean::setup(const core::ComponentContext& context) {
 
 std::vector<core::FieldEntry> Ocean::fields() {
   return {
-      {{"t_ocean", "degC", "ocean mixed-layer temperature", "sea_surface_temperature", true, true}, &*t_},
+      {{"t_ocean", "degC", "ocean mixed-layer temperature", "sea_surface_temperature", true, true, -100, 100}, &*t_},
       {{"ocean_fraction", "1", "ocean fraction of the cell", "sea_area_fraction", false, true}, &*fraction_},
       {{"ocean_heat_flux", "W m-2", "heat flux into the ocean per unit ocean area", "", false, true}, &*flux_},
   };

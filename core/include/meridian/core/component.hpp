@@ -10,6 +10,7 @@
 //    covers, 0..1); imports "surface_heat_flux", the heat entering the surface per unit of its own area.
 //    exchange_coefficient() is gamma in F = gamma (T_surface - T_air), W m-2 K-1.
 
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,11 @@ struct FieldMetadata {
   std::string standard_name;  // CF standard name, "" where none exists
   bool restart = false;       // prognostic: checkpointed and restored
   bool output = false;        // written to history files
+  // Physically possible values, in `units` (CF valid_min/valid_max). A value outside them, or NaN or
+  // Inf in any restart field, stops the run with a crash dump (core/health_check.hpp). Infinite
+  // bounds: no range check.
+  double valid_min = -std::numeric_limits<double>::infinity();
+  double valid_max = std::numeric_limits<double>::infinity();
 };
 
 // A field as the framework sees it: metadata plus the component's storage (not owned).

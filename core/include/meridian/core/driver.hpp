@@ -14,13 +14,16 @@
 #include "meridian/core/component.hpp"
 #include "meridian/core/coupler.hpp"
 #include "meridian/core/decomposition.hpp"
+#include "meridian/core/layout.hpp"
+#include "meridian/core/mpi_handles.hpp"
 #include "meridian/core/output_sink.hpp"
 #include "meridian/core/surface_mask.hpp"
 
 namespace meridian::core {
 
 // Declares the driver's options: grid.*, decomp.*, run.*, coupling.*, output.*, restart.*,
-// diagnostics.* and sunlight.*.
+// diagnostics.* and sunlight.*. Each component's section also needs "<name>.ranks"
+// (declare_ranks_option in layout.hpp), declared by whoever registers the component.
 void declare_driver_options(OptionRegistry& options);
 
 struct RunSummary {
@@ -32,10 +35,14 @@ struct RunSummary {
 
 class Driver {
  public:
-  // Collective over `comm`. Builds the decomposition and sets every component up; throws ConfigError
-  // for an impossible process grid or invalid component options. The first component must have the
-  // atmosphere role. `log` receives progress and reports (pass nullptr on ranks other than 0).
-  Driver(MPI_Comm comm, const Config& config, std::vector<std::unique_ptr<Component>> components, std::ostream* log);
+  // Collective over `comm`. Lays the components out (coupling.layout), builds their decompositions and
+  // sets each up on its ranks; throws ConfigError, identically on every rank, for a rank split that
+  // does not fit, an impossible process grid or invalid component options. The first component must
+  // have the atmosphere role. `log` receives progress and reports (pass nullptr on ranks other than 0).
+  // `work`: relative cost of each component, used to share automatic (0) ranks in concurrent layout;
+  // empty = proportional to grid cells.
+  Driver(MPI_Comm comm, const Config& config, std::vector<std::unique_ptr<Component>> components, std::ostream* log,
+         std::vector<double> work = {});
 
   // Checks time steps, coupling interval and output intervals against each other and stability;
   // throws ConfigError naming the offending key, its value and what is allowed. Identical on all ranks.
@@ -48,10 +55,24 @@ class Driver {
   // handler; ranks agree with a reduction), then writes a restart file.
   RunSummary run(OutputSink& sink, const volatile std::sig_atomic_t* stop_flag = nullptr);
 
-  const Decomposition& decomposition() const noexcept { return decomp_; }
-  const SphereGrid& grid() const noexcept { return grid_; }
+  MPI_Comm comm() const noexcept { return comm_; }
+  bool concurrent() const noexcept { return concurrent_; }
+  std::size_t component_count() const noexcept { return slots_.size(); }
+  // Whether component n is set up (and advanced) on this rank: always in sequential layout.
+  bool runs_here(std::size_t n) const noexcept { return slots_[n].decomposition != nullptr; }
+  // Component n's decomposition on this rank, nullptr where it does not run here.
+  const Decomposition* decomposition(std::size_t n) const noexcept { return slots_[n].decomposition.get(); }
+  const SphereGrid& grid(std::size_t n) const noexcept { return *slots_[n].grid; }
+  // "sequential, 2x1 process grid, blocks ..." or "concurrent: atmosphere 2 ranks (2x1 ...), ..."
+  std::string describe_layout() const;
+  int ranks_of(std::size_t n) const noexcept { return slots_[n].placement.ranks(); }
   const Clock& clock() const noexcept { return clock_; }
+  // Every component on every rank (the io contract): null decomposition and field pointers, but the
+  // same names, metadata and grids, for a component that does not run on this rank. Collective-free.
   std::vector<ComponentOutput> outputs();
+  // Wall seconds of `intervals` coupling intervals of each component on this rank (0 for those that
+  // do not run here), advancing the state: a calibration for automatic rank counts. Collective.
+  std::vector<double> time_intervals(int intervals);
   // Total energy (J), by the reproducible sum: the same bits on any rank count. Collective.
   double total_energy() const;
   // Bytes of field storage on this rank, and of one history output of all components.
@@ -61,15 +82,28 @@ class Driver {
  private:
   void write_diagnostics(bool header);
   void report_progress(double wall_start, long long first_step, double initial_energy);
-  void report_timings();
+  void report_timings(double loop_seconds, long long intervals);
+  void lay_out(const std::vector<double>& work);
+  void make_masks();
+
+  // One per component, in registration order.
+  struct Slot {
+    std::unique_ptr<SphereGrid> grid;
+    std::unique_ptr<SurfaceMask> mask;
+    Placement placement;
+    Comm comm;                                     // concurrent layout: its ranks; else null
+    std::unique_ptr<Decomposition> decomposition;  // null where it does not run here
+    ComponentInfo info;                            // known on every rank
+    int refine = 1;
+  };
 
   MPI_Comm comm_;
+  int rank_ = 0, size_ = 1;
   const Config& config_;
   std::vector<std::unique_ptr<Component>> components_;
   std::ostream* log_;
-  SphereGrid grid_;
-  SurfaceMask mask_;
-  Decomposition decomp_;
+  bool concurrent_ = false;
+  std::vector<Slot> slots_;
   Clock clock_;
   std::optional<Coupler> coupler_;
   long long coupling_steps_;

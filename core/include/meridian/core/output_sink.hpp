@@ -38,6 +38,15 @@ class OutputSink {
   // Checks that `path` matches this run (grid, components, fields), fills every restart field and
   // returns the step it was written at. Throws ConfigError naming the file and the mismatch.
   virtual long long read_restart(const std::string& path, const std::vector<ComponentOutput>& components) = 0;
+  // After a failed numerical check (core/health_check.hpp): writes every field of every component,
+  // labelled as a crash dump with `reason`, where no history or restart file will mistake it for
+  // one of theirs; returns the paths written. The default, for sinks that store no files, writes
+  // nothing. Collective.
+  virtual std::vector<std::string> write_crash_dump(const Clock& /*clock*/,
+                                                    const std::vector<ComponentOutput>& /*components*/,
+                                                    const std::string& /*reason*/) {
+    return {};
+  }
 };
 
 }  // namespace meridian::core

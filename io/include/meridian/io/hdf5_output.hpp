@@ -62,6 +62,11 @@ class Hdf5Output : public core::OutputSink {
   // Any rank count and process grid may read any restart file. Collective; throws
   // core::ConfigError on every rank when the file does not match this run.
   long long read_restart(const std::string& path, const std::vector<core::ComponentOutput>& components) override;
+  // <dir>/crash_<component>_<step>.h5: every field, history layout, title saying CRASH DUMP. Collective.
+  std::vector<std::string> write_crash_dump(const core::Clock& clock, const std::vector<core::ComponentOutput>& components,
+                                            const std::string& reason) override;
+  // Every write above is atomic and collective in failure too: on a full disk (or any error) the
+  // partial `.tmp` is removed, no older file is touched, and every rank throws core::OutputError.
 
   const OutputSettings& settings() const noexcept { return settings_; }
 
