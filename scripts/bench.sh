@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Runs meridian's benchmarks against their baselines and prints one table:
 #   halo exchange vs raw MPI at 4096x4096 (bandwidth-bound) and 64x64 (latency-bound), width 2,
-#   4 fields; the N=4096 heat stencil (50 steps) vs a hand-written MPI version and vs STREAM.
+#   4 fields; the N=4096 heat stencil (50 steps) vs a hand-written MPI version and vs STREAM;
+#   a parallel HDF5 history write (+fsync) of 4 fields vs raw POSIX write+fsync of the same bytes;
+#   the coupled model (144x72, 96 steps) in cell updates/s per rank vs STREAM triad / 16 B.
 # Usage: scripts/bench.sh [--quick] [--no-build]     RANKS=2 by default; MERIDIAN_BUILD_DIR=build.
+# IO_NX (default 4096: 4 fields = 512 MiB; 8192 = 2 GiB) sets the io grid; IO_DIR (default: the
+# current directory) the file system it writes to, in a scratch folder removed afterwards.
 # The raw JSON lines are kept in $MERIDIAN_BENCH_OUT (default: a temporary file, path printed).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,9 +28,16 @@ if [[ $build_first -eq 1 || ! -x "$bench" ]]; then
 fi
 
 if [[ $quick -eq 1 ]]; then
-  big=1024 steps=20 repeats=(--repeats 3)
+  big=1024 steps=20 repeats=(--repeats 3) io_nx=${IO_NX:-1024}
 else
-  big=4096 steps=50 repeats=()
+  big=4096 steps=50 repeats=() io_nx=${IO_NX:-4096}
+fi
+io_dir="${IO_DIR:-.}"
+io_need_mib=$(( io_nx * io_nx * 4 * 8 / 1048576 * 2 ))  # the HDF5 file and the raw files of one repeat
+io_free_mib=$(df -Pm "$io_dir" | awk 'NR == 2 { print $4 }')
+if (( io_free_mib < io_need_mib + 1024 )); then
+  echo "scripts/bench.sh: only ${io_free_mib} MiB free in $io_dir, io at ${io_nx}^2 needs ${io_need_mib} MiB" >&2
+  exit 1
 fi
 out="${MERIDIAN_BENCH_OUT:-$(mktemp /tmp/meridian-bench.XXXXXX.jsonl)}"
 : >"$out"
@@ -34,24 +45,34 @@ run() { mpirun -n "$ranks" "$bench" "$@" --json | tee -a "$out" >/dev/null; }
 run halo --nx "$big" --ny "$big" --width 2 --fields 4 "${repeats[@]}"
 run halo --nx 64 --ny 64 --width 2 --fields 4 "${repeats[@]}"
 run stencil --nx "$big" --steps "$steps" "${repeats[@]}"
+run io --nx "$io_nx" --ny "$io_nx" --fields 4 --dir "$io_dir" "${repeats[@]}"
+run coupled "${repeats[@]}"
 
 /usr/bin/python3 - "$out" <<'PY'
 import json, sys
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 def fmt(v, digits=4):
     return "-" if v is None else f"{v:.{digits}g}"
-print(f"{'name':<28} {'ranks':>5}  {'figure':<32} {'value':>10}  {'baseline':<22} {'value':>10}  {'ratio':>6}")
+print(f"{'name':<28} {'ranks':>5}  {'figure':<32} {'value':>10}  {'baseline':<26} {'value':>10}  {'ratio':>6}")
 for r in rows:
     figure = f"{r['metric']} [{r['unit']}]"
     print(f"{r['name']:<28} {r['ranks']:>5}  {figure:<32} {fmt(r['value']):>10}  "
-          f"{r['baseline_name']:<22} {fmt(r['baseline']):>10}  {fmt(r['ratio'], 3):>6}")
+          f"{r['baseline_name']:<26} {fmt(r['baseline']):>10}  {fmt(r['ratio'], 3):>6}")
 for r in rows:
     if "checksum" in r:
         print(f"# {r['name']}: checksum {r['checksum']:.15g} (meridian) vs {r['baseline_checksum']:.15g} (hand-written): "
               f"{'identical' if r['checksums_equal'] == 'yes' else 'DIFFERENT'}; {r['mlups']:.0f} MLUP/s")
+    if "raw_seconds" in r:
+        print(f"# {r['name']}: {r['seconds']:.3g} s for {r['bytes'] / 2**20:.0f} MiB (write_history {r['write_history_seconds']:.3g} s "
+              f"+ fsync) vs {r['raw_seconds']:.3g} s raw write+fsync, process grid {r['process_grid']}")
+    if "seconds_per_simulated_day" in r:
+        split = ", ".join(f"{p} {r[p + '_fraction'] * 100:.0f}%" for p in ("atmosphere", "ocean", "land", "coupler", "other")
+                          if r.get(p + "_fraction") is not None)
+        print(f"# {r['name']}: {r['seconds_per_simulated_day']:.3g} s per simulated day, {r['steps']:.0f} steps; "
+              f"wall split {split} (halo exchanges inside components)")
     if "us_per_exchange" in r:
         print(f"# {r['name']}: {r['us_per_exchange']:.1f} us per exchange vs {r['raw_us_per_exchange']:.1f} us raw, "
               f"{r['bytes_per_rank']} bytes per rank, process grid {r['process_grid']}")
-print("# ratio >= 1: meridian at least as fast as its baseline (traffic row: fraction of STREAM triad)")
+print("# ratio >= 1: meridian at least as fast as its baseline (traffic and coupled rows: fraction of STREAM triad)")
 PY
 echo "# JSON lines: $out"

@@ -1,5 +1,6 @@
 #include "options.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <string_view>
 
@@ -30,15 +31,26 @@ double parse_positive(std::string_view key, const char* text) {
 const char* usage() {
   return "usage: meridian-bench halo    [--nx N] [--ny N] [--width W] [--fields F] [--px P] [--py P] [--repeats R] [--json]\n"
          "       meridian-bench stencil [--nx N] [--ny N] [--steps S] [--repeats R] [--stream-mib M] [--json]\n"
-         "       meridian-bench stream  [--stream-mib M] [--repeats R] [--json]\n";
+         "       meridian-bench stream  [--stream-mib M] [--repeats R] [--json]\n"
+         "       meridian-bench io      [--nx N] [--ny N] [--fields F] [--width W] [--px P] [--py P] [--repeats R]\n"
+         "                              [--dir PARENT] [--json]\n"
+         "       meridian-bench coupled [--nx 144] [--ny 72] [--steps 96] [--config FILE] [--px P] [--py P]\n"
+         "                              [--layout sequential] [--repeats R] [--stream-mib M] [--dir PARENT] [--json]\n"
+         "io: collective HDF5 history write (+fsync) of F global nx x ny float64 fields vs each rank\n"
+         "    write()+fsync()ing the same bytes to its own file. coupled: the atmosphere-ocean-land model\n"
+         "    in-process, cell updates/s per rank vs STREAM triad. --dir: where the scratch folder goes\n"
+         "    (default: the current directory); it is removed afterwards.\n";
 }
 
 Options parse_options(int argc, char** argv) {
-  if (argc < 2) fail("missing command (halo, stencil or stream)");
+  if (argc < 2) fail("missing command (halo, stencil, stream, io or coupled)");
   Options o;
   o.command = argv[1];
-  if (o.command != "halo" && o.command != "stencil" && o.command != "stream")
-    fail("unknown command '" + o.command + "' (halo, stencil or stream)");
+  const std::string& c = o.command;
+  if (c != "halo" && c != "stencil" && c != "stream" && c != "io" && c != "coupled")
+    fail("unknown command '" + c + "' (halo, stencil, stream, io or coupled)");
+  const bool pgrid = c == "halo" || c == "io" || c == "coupled";
+  bool nx_given = false, ny_given = false, steps_given = false;
   for (int a = 2; a < argc; ++a) {
     const std::string_view arg = argv[a];
     if (arg == "--json") {
@@ -49,17 +61,34 @@ Options parse_options(int argc, char** argv) {
     const std::string_view key = arg.substr(2);
     if (a + 1 >= argc) fail("option --" + std::string(key) + " needs a value");
     const char* value = argv[++a];
-    if (key == "nx") o.nx = static_cast<int>(parse_integer(key, value, 1));
-    else if (key == "ny") o.ny = static_cast<int>(parse_integer(key, value, 1));
-    else if (key == "width" && o.command == "halo") o.width = static_cast<int>(parse_integer(key, value, 1));
-    else if (key == "fields" && o.command == "halo") o.fields = static_cast<int>(parse_integer(key, value, 1));
-    else if (key == "px" && o.command == "halo") o.px = static_cast<int>(parse_integer(key, value, 0));
-    else if (key == "py" && o.command == "halo") o.py = static_cast<int>(parse_integer(key, value, 0));
-    else if (key == "steps" && o.command == "stencil") o.steps = static_cast<int>(parse_integer(key, value, 1));
+    if (key == "nx") o.nx = static_cast<int>(parse_integer(key, value, 1)), nx_given = true;
+    else if (key == "ny") o.ny = static_cast<int>(parse_integer(key, value, 1)), ny_given = true;
+    else if (key == "width" && (c == "halo" || c == "io")) o.width = static_cast<int>(parse_integer(key, value, c == "io" ? 0 : 1));
+    else if (key == "fields" && (c == "halo" || c == "io")) o.fields = static_cast<int>(parse_integer(key, value, 1));
+    else if (key == "px" && pgrid) o.px = static_cast<int>(parse_integer(key, value, 0));
+    else if (key == "py" && pgrid) o.py = static_cast<int>(parse_integer(key, value, 0));
+    else if (key == "steps" && (c == "stencil" || c == "coupled"))
+      o.steps = static_cast<int>(parse_integer(key, value, 1)), steps_given = true;
     else if (key == "repeats") o.repeats = static_cast<int>(parse_integer(key, value, 1));
-    else if (key == "stream-mib" && o.command != "halo") o.stream_mib = parse_positive(key, value);
-    else fail("unknown option --" + std::string(key) + " for '" + o.command + "'");
+    else if (key == "stream-mib" && c != "halo" && c != "io") o.stream_mib = parse_positive(key, value);
+    else if (key == "dir" && (c == "io" || c == "coupled")) o.dir = value;
+    else if (key == "config" && c == "coupled") o.config = value;
+    else if (key == "layout" && c == "coupled") o.layout = value;
+    else fail("unknown option --" + std::string(key) + " for '" + c + "'");
   }
+  if (c == "coupled") {
+    // Without --config: the default model at twice its resolution. With it: the file decides what
+    // the command line leaves out (0 = keep the file's value).
+    const bool file = !o.config.empty();
+    if (!nx_given) o.nx = file ? 0 : 144;
+    if (!ny_given) o.ny = nx_given ? std::max(1, o.nx / 2) : (file ? 0 : 72);
+    if (!steps_given) o.steps = file ? 0 : 96;
+    if (o.layout != "sequential")
+      fail("--layout '" + o.layout + "' is not available yet (only 'sequential': every component on every rank)");
+    if (o.dir.empty()) fail("--dir wants a folder");
+    return o;
+  }
+  if (o.dir.empty()) fail("--dir wants a folder");
   if (o.ny == 0) o.ny = o.nx;
   return o;
 }

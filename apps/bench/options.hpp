@@ -1,5 +1,5 @@
 #pragma once
-// Command line of meridian-bench: `meridian-bench <halo|stencil|stream> [--key value ...] [--json]`.
+// Command line of meridian-bench: `meridian-bench <halo|stencil|stream|io|coupled> [--key value ...] [--json]`.
 // Every rank parses the same argv, so a bad option fails on every rank alike (ConfigError).
 
 #include <string>
@@ -7,15 +7,18 @@
 namespace meridian::bench {
 
 struct Options {
-  std::string command;  // halo, stencil or stream
-  int nx = 4096;        // global cells along x
-  int ny = 0;           // global cells along y; 0 = same as nx
-  int width = 2;        // halo width (halo only)
-  int fields = 4;       // fields per exchange (halo only)
-  int px = 0, py = 0;   // process grid (halo only); 0 = automatic
-  int steps = 50;       // time steps per repeat (stencil only)
+  std::string command;  // halo, stencil, stream, io or coupled
+  int nx = 4096;        // global cells along x (coupled: 144; 0 = the config file's)
+  int ny = 0;           // global cells along y; 0 = same as nx (coupled: nx / 2; 0 = the config file's)
+  int width = 2;        // halo width (halo; io: the halo the written fields carry, as the atmosphere's)
+  int fields = 4;       // fields per exchange (halo) or per file (io)
+  int px = 0, py = 0;   // process grid (halo, io, coupled); 0 = automatic (coupled: the config's)
+  int steps = 50;       // time steps per repeat (stencil; coupled: base steps, 96; 0 = the config's)
   int repeats = 0;      // timed repeats; 0 = the command's default
   double stream_mib = 64.0;  // MiB per STREAM array per rank
+  std::string dir = ".";     // io, coupled: parent of the scratch folder (created, then removed)
+  std::string config;        // coupled: an INI file like the model's (default: configs/default.ini)
+  std::string layout = "sequential";  // coupled: how components share ranks (only "sequential" so far)
   bool json = false;    // one JSON object per line instead of a table
 };
 

@@ -32,15 +32,20 @@ void print_json_line(const Result& r) {
 }
 
 void print_table(const std::vector<Result>& results) {
-  std::size_t name_width = 4;
-  for (const Result& r : results) name_width = std::max(name_width, r.name.size());
-  const int w = static_cast<int>(name_width);
-  std::printf("%-*s %5s  %-22s %12s  %-20s %12s  %7s\n", w, "name", "ranks", "metric", "value", "baseline", "value",
-              "ratio");
+  std::size_t name_width = 4, metric_width = 22, baseline_width = 20;
+  for (const Result& r : results) {
+    name_width = std::max(name_width, r.name.size());
+    metric_width = std::max(metric_width, r.metric.size() + r.unit.size() + 3);
+    baseline_width = std::max(baseline_width, r.baseline_name.size());
+  }
+  const int w = static_cast<int>(name_width), mw = static_cast<int>(metric_width),
+            bw = static_cast<int>(baseline_width);
+  std::printf("%-*s %5s  %-*s %12s  %-*s %12s  %7s\n", w, "name", "ranks", mw, "metric", "value", bw, "baseline",
+              "value", "ratio");
   for (const Result& r : results) {
     const std::string metric = r.metric + " [" + r.unit + "]";
-    std::printf("%-*s %5d  %-22s %12s  %-20s %12s  %7s\n", w, r.name.c_str(), r.ranks, metric.c_str(),
-                format_number(r.value, 5).c_str(), r.baseline_name.c_str(), format_number(r.baseline, 5).c_str(),
+    std::printf("%-*s %5d  %-*s %12s  %-*s %12s  %7s\n", w, r.name.c_str(), r.ranks, mw, metric.c_str(),
+                format_number(r.value, 5).c_str(), bw, r.baseline_name.c_str(), format_number(r.baseline, 5).c_str(),
                 format_number(r.ratio, 3).c_str());
     for (const auto& [key, literal] : r.extra) std::printf("%-*s        %s = %s\n", w, "", key.c_str(), literal.c_str());
   }

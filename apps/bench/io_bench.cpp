@@ -1,0 +1,170 @@
+#include "io_bench.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <string>
+
+#include "meridian/core/decomposition.hpp"
+#include "meridian/core/error.hpp"
+#include "meridian/core/field.hpp"
+#include "meridian/core/output_sink.hpp"
+#include "meridian/core/sphere_grid.hpp"
+#include "meridian/io/hdf5_output.hpp"
+#include "scratch_dir.hpp"
+#include "timing.hpp"
+
+namespace meridian::bench {
+
+namespace {
+constexpr int default_repeats = 3;
+constexpr std::size_t max_write_bytes = std::size_t(1) << 30;  // Linux moves at most ~2 GiB per write()
+
+[[noreturn]] void fail(int rank, const std::string& what, const std::string& path) {
+  throw core::Error(rank, "io benchmark", what + " '" + path + "': " + std::strerror(errno));
+}
+
+void write_all(int fd, const char* data, std::size_t bytes, int rank, const std::string& path) {
+  while (bytes > 0) {
+    const ssize_t n = ::write(fd, data, std::min(bytes, max_write_bytes));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) fail(rank, "cannot write", path);
+    data += n;
+    bytes -= std::size_t(n);
+  }
+}
+
+// Flushes a file that is already closed: the page cache is per file, so any process may do it.
+void fsync_path(const std::string& path, int rank) {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) fail(rank, "cannot open", path);
+  if (::fsync(fd) != 0) fail(rank, "cannot fsync", path);
+  ::close(fd);
+}
+
+// Deletes `path` and commits the deletion: on a file system mounted with `discard` (this one) the
+// freed blocks are trimmed at the next journal commit, which would otherwise land in the next timed
+// fsync. Untimed.
+void remove_and_commit(const std::string& path) {
+  std::filesystem::remove(path);
+  const int fd = ::open(std::filesystem::path(path).parent_path().c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd >= 0) {
+    ::syncfs(fd);
+    ::close(fd);
+  }
+}
+
+// The one .h5 file in `dir` (the writer names it <component>_<step>.h5).
+std::string history_file(const std::string& dir) {
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    if (entry.path().extension() == ".h5") return entry.path().string();
+  throw core::Error(0, "io benchmark", "no history file in '" + dir + "'");
+}
+
+struct HistorySample {
+  double write = 0, total = 0;  // s, slowest rank: write_history alone, and with the fsync
+  double file_bytes = 0;
+};
+
+// Collective. Writes one history file, rank 0 fsyncs it (the others wait at the reduction), then
+// deletes it outside the timing.
+HistorySample time_history(io::Hdf5Output& sink, const core::ComponentOutput& component, const std::string& dir,
+                           int rank, MPI_Comm comm) {
+  const core::Clock clock(1.0, 1);
+  MPI_Barrier(comm);
+  const double t0 = MPI_Wtime();
+  sink.write_history(clock, {component});
+  const double t1 = MPI_Wtime();
+  std::string path;
+  if (rank == 0) {
+    path = history_file(dir);
+    fsync_path(path, rank);
+  }
+  const double t2 = MPI_Wtime();
+  HistorySample s{max_over_ranks(t1 - t0, comm), max_over_ranks(t2 - t0, comm), 0};
+  if (rank == 0) {
+    s.file_bytes = double(std::filesystem::file_size(path));
+    remove_and_commit(path);
+  }
+  MPI_Barrier(comm);
+  return s;
+}
+
+// Collective. Every rank writes `copies` times `bytes` to its own new file and fsyncs it; seconds
+// of the slowest rank, open to close. The file is deleted outside the timing.
+double time_raw(const std::string& dir, const std::vector<double>& share, int copies, int rank, MPI_Comm comm) {
+  const std::string path = dir + "/raw_" + std::to_string(rank) + ".bin";
+  const auto* bytes = reinterpret_cast<const char*>(share.data());
+  MPI_Barrier(comm);
+  const double t0 = MPI_Wtime();
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) fail(rank, "cannot create", path);
+  for (int c = 0; c < copies; ++c) write_all(fd, bytes, share.size() * sizeof(double), rank, path);
+  if (::fsync(fd) != 0) fail(rank, "cannot fsync", path);
+  if (::close(fd) != 0) fail(rank, "cannot close", path);
+  const double seconds = max_over_ranks(MPI_Wtime() - t0, comm);
+  remove_and_commit(path);
+  MPI_Barrier(comm);
+  return seconds;
+}
+}  // namespace
+
+std::vector<Result> run_io(const Options& o, MPI_Comm comm) {
+  const core::Decomposition decomp(comm, {o.nx, o.ny, true, false}, {o.px, o.py}, std::max(1, o.width));
+  const core::SphereGrid grid(o.nx, o.ny);
+  // Fields with a halo, as the model's are: the writer skips it with a memory hyperslab.
+  std::vector<core::Field> fields;
+  fields.reserve(o.fields);
+  core::ComponentOutput component{"bench", &decomp, &grid, {}};
+  for (int f = 0; f < o.fields; ++f) {
+    std::string name = "field";
+    name += std::to_string(f);
+    fields.emplace_back(name, decomp, o.width);
+    fields.back().fill(decomp.rank() + 0.25 * f);
+  }
+  for (core::Field& f : fields) component.fields.push_back({{f.name(), "1", f.name(), "", false, true}, &f});
+  // The raw writer's share: the same number of bytes as this rank's blocks, from one buffer.
+  const std::vector<double> share(std::size_t(decomp.nx_local()) * decomp.ny_local(), 1.0);
+
+  const ScratchDir scratch(comm, o.dir);
+  io::Hdf5Output sink(comm, {scratch.path(), 0, false},
+                      {"meridian-bench", "", "", "", decomp.size(), decomp.describe()});
+  const int repeats = o.repeats ? o.repeats : default_repeats;
+  // Untimed warm-up of both: the first writes of a process into fresh page-cache memory ran 10x slower
+  // here (a virtual machine touching guest memory for the first time), whichever writer came first.
+  time_history(sink, component, scratch.path(), decomp.rank(), comm);
+  time_raw(scratch.path(), share, o.fields, decomp.rank(), comm);
+  std::vector<double> write_s, total_s, raw_s;
+  double file_bytes = 0;
+  for (int r = 0; r < repeats; ++r) {  // alternating, so that both see the same machine
+    const HistorySample h = time_history(sink, component, scratch.path(), decomp.rank(), comm);
+    write_s.push_back(h.write);
+    total_s.push_back(h.total);
+    file_bytes = h.file_bytes;
+    raw_s.push_back(time_raw(scratch.path(), share, o.fields, decomp.rank(), comm));
+  }
+  MPI_Barrier(comm);  // nobody touches the scratch folder any more
+
+  const double bytes = double(o.fields) * o.nx * o.ny * sizeof(double);
+  const double hdf5 = median(total_s), raw = median(raw_s);
+  const std::string name = "io_" + std::to_string(o.nx) + "x" + std::to_string(o.ny) + "_f" + std::to_string(o.fields);
+  Result r{name, decomp.size(), "write_bandwidth_fsync", "GB/s", bytes / hdf5 / 1e9, "posix_write_per_rank",
+           bytes / raw / 1e9, raw / hdf5, {}};
+  r.add("seconds", hdf5);
+  r.add("write_history_seconds", median(write_s));
+  r.add("fsync_seconds", hdf5 - median(write_s));
+  r.add("raw_seconds", raw);
+  r.add("bytes", bytes, 12);
+  r.add("file_bytes", file_bytes, 12);
+  r.add("repeats", repeats);
+  r.add("process_grid", std::to_string(decomp.process_grid().px) + "x" + std::to_string(decomp.process_grid().py));
+  r.add("halo", o.width);
+  r.add("dir", std::filesystem::absolute(o.dir).lexically_normal().string());
+  return {r};
+}
+
+}  // namespace meridian::bench
