@@ -8,3 +8,13 @@ if(MERIDIAN_SANITIZE)
   target_compile_options(meridian_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   target_link_options(meridian_options INTERFACE -fsanitize=address,undefined)
 endif()
+
+# MERIDIAN_FUZZ (clang only): coverage instrumentation for libFuzzer on every meridian target, so the
+# fuzz targets in tests/fuzz/ can explore the libraries' code. Used by scripts/fuzz.sh in its own tree.
+option(MERIDIAN_FUZZ "Build the libFuzzer targets (clang; use with MERIDIAN_SANITIZE)" OFF)
+if(MERIDIAN_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "MERIDIAN_FUZZ needs clang (libFuzzer); configure with CXX=clang++ CC=clang")
+  endif()
+  target_compile_options(meridian_options INTERFACE -fsanitize=fuzzer-no-link)
+endif()

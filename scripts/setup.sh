@@ -12,6 +12,8 @@ packages=(
   catch2
   python3-h5py python3-matplotlib python3-xarray python3-netcdf4 netcdf-bin
   slurmctld slurmd slurm-client  # the batch-script test runs a real one-node Slurm
+  valgrind                        # sanitize_valgrind_app (tests/sanitize)
+  clang libclang-rt-14-dev        # fuzz_config: clang's libFuzzer, ASan and UBSan runtimes (tests/fuzz)
 )
 # Optional extras a caller may ask for: MERIDIAN_EXTRA_PACKAGES="slurmctld slurmd" scripts/setup.sh
 if [[ -n "${MERIDIAN_EXTRA_PACKAGES:-}" ]]; then
