@@ -17,6 +17,7 @@
 #include "meridian/core/error.hpp"
 #include "meridian/core/run_failure.hpp"
 #include "meridian/io/hdf5_output.hpp"
+#include "memory_check.hpp"
 #include "model.hpp"
 #include "reports.hpp"
 
@@ -94,6 +95,7 @@ int run(int argc, char** argv, MPI_Comm world) {
   const std::string text = app::read_config_text(cl.config_path, world);
   core::Config config = core::Config::resolve(registry, text, cl.config_path.empty() ? "default config" : cl.config_path,
                                               cl.overrides);
+  app::check_memory_fits(config, world);  // before anything is allocated
   const std::vector<double> work = calibrate(config, world, size);
   core::Driver driver(world, config, app::make_components(), log, work);
   driver.validate();

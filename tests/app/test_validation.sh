@@ -62,6 +62,14 @@ check "atmosphere.dt = 86400 s is unstable" --config "$cfg" --run.dt=86400 --oce
 check "is longer than the stable coupling interval" --config "$cfg" --coupling.every=96 --run.steps=192 --output.every=96 --restart.every=96 "$o"
 check "output.dir = '$tmp/regular_file/out' cannot be created" --config "$cfg" --output.dir="$tmp/regular_file/out"
 check "output.dir = '/proc/meridian-output' cannot be created" --config "$cfg" --output.dir=/proc/meridian-output
+check "grid.nx x grid.ny = 10000000 x 10000000 needs about" --config "$cfg" --grid.nx=10000000 --grid.ny=10000000 "$o"
+check "grid.nx x grid.ny = 1000000 x 500000 needs about" --config "$cfg" --grid.nx=1000000 --grid.ny=500000 --check
+# An unknown key in every section is named, with the nearest known key.
+for key in grid.nxx decomp.pxx run.stepz coupling.evry output.dirr diagnostics.evry restart.kep sunlight.qq \
+           atmosphere.diffusivty ocean.albedoo land.gama; do
+  printf '[%s]\n%s = 1\n' "${key%%.*}" "${key#*.}" >"$tmp/unknown-$key.ini"
+  check "unknown option '$key' (did you mean" --config "$tmp/unknown-$key.ini" "$o"
+done
 check "/nonexistent/restart_000010.h5" --config "$cfg" --restart.from=/nonexistent/restart_000010.h5 "$o"
 check "$tmp/fake.h5" --config "$cfg" --restart.from="$tmp/fake.h5" "$o"
 check "$tmp/truncated.h5" --config "$cfg" --restart.from="$tmp/truncated.h5" "$o"
