@@ -10,6 +10,15 @@ set(MERIDIAN_MPI_TEST_ENV
   OMPI_MCA_btl_vader_single_copy_mechanism=none
   PRTE_MCA_rmaps_default_mapping_policy=:oversubscribe)
 
+# Gives a test its own Open MPI session directory. With one shared /tmp/ompi.<host>.<uid>, an mpirun
+# that exits removes it while a concurrent one (ctest -j) is creating its own subfolder inside, and
+# the second fails in orte_init ("A call to mkdir was unable to create the desired directory").
+function(meridian_isolate_mpi_test name)
+  set(dir ${CMAKE_BINARY_DIR}/ompi-session/${name})
+  file(MAKE_DIRECTORY ${dir})
+  set_property(TEST ${name} APPEND PROPERTY ENVIRONMENT "OMPI_MCA_orte_tmpdir_base=${dir}")
+endfunction()
+
 function(meridian_add_mpi_test)
   cmake_parse_arguments(T "" "NAME;TARGET;TIMEOUT" "RANKS;LABELS;ARGS;ENVIRONMENT" ${ARGN})
   if(NOT T_TIMEOUT)
@@ -25,6 +34,7 @@ function(meridian_add_mpi_test)
       TIMEOUT ${T_TIMEOUT}
       LABELS "mpi;${T_LABELS}"
       ENVIRONMENT "${MERIDIAN_MPI_TEST_ENV};${T_ENVIRONMENT}")
+    meridian_isolate_mpi_test(${test_name})
   endforeach()
 endfunction()
 
