@@ -46,7 +46,8 @@ run halo --nx "$big" --ny "$big" --width 2 --fields 4 "${repeats[@]}"
 run halo --nx 64 --ny 64 --width 2 --fields 4 "${repeats[@]}"
 run stencil --nx "$big" --steps "$steps" "${repeats[@]}"
 run io --nx "$io_nx" --ny "$io_nx" --fields 4 --dir "$io_dir" "${repeats[@]}"
-run coupled "${repeats[@]}"
+# Concurrent layout needs a rank per component: compare layouts from 3 ranks up.
+if [[ "${RANKS:-2}" -ge 3 ]]; then run coupled --layout both "${repeats[@]}"; else run coupled "${repeats[@]}"; fi
 
 /usr/bin/python3 - "$out" <<'PY'
 import json, sys

@@ -71,12 +71,16 @@ core::Config resolve_config(const Options& o, const std::string& output_dir, MPI
                                overrides);
 }
 
-// Every component on every rank, one after another (core::Driver). Setup is not timed.
-CoupledTiming run_sequential(const core::Config& config, MPI_Comm comm) {
+// One run of the model in `config`'s layout (core::Driver); in concurrent layout with automatic rank
+// counts the split comes from the app's calibration, as in meridian itself. Setup is not timed.
+CoupledTiming run_model(const core::Config& config, MPI_Comm comm) {
   std::vector<std::unique_ptr<core::Component>> components = app::make_components();
   CoupledTiming t;
   for (const auto& c : components) t.components.push_back(c->name());
-  core::Driver driver(comm, config, std::move(components), nullptr);
+  const std::vector<double> work = app::calibrate(config, comm);
+  core::Driver driver(comm, config, std::move(components), nullptr, work);
+  for (std::size_t n = 0; n < t.components.size(); ++n)
+    t.split += (n ? "+" : "") + std::to_string(driver.ranks_of(n));
   driver.validate();
   NullSink sink;
   core::process_timers().clear();
@@ -96,9 +100,9 @@ CoupledTiming run_sequential(const core::Config& config, MPI_Comm comm) {
   return t;
 }
 
-CoupledTiming run_layout(const std::string& layout, const core::Config& config, MPI_Comm comm) {
-  if (layout == "sequential") return run_sequential(config, comm);
-  throw core::ConfigError(-1, "meridian-bench", "unknown layout '" + layout + "'");
+CoupledTiming run_layout(const std::string& layout, core::Config config, MPI_Comm comm) {
+  config.set("coupling.layout", layout);
+  return run_model(config, comm);
 }
 
 // Phase times (mean over ranks) and fractions of the wall time. Components and the coupler are
@@ -131,30 +135,44 @@ std::vector<Result> run_coupled(const Options& o, MPI_Comm comm) {
   const ScratchDir scratch(comm, o.dir);
   const core::Config config = resolve_config(o, scratch.path(), comm);
   const int repeats = o.repeats ? o.repeats : default_repeats;
-  std::vector<CoupledTiming> runs;
-  for (int r = 0; r < repeats; ++r) runs.push_back(run_layout(o.layout, config, comm));
-  std::sort(runs.begin(), runs.end(), [](const CoupledTiming& a, const CoupledTiming& b) { return a.wall < b.wall; });
-  const CoupledTiming& t = runs[runs.size() / 2];  // the median run, with its own phase split
-  MPI_Barrier(comm);  // nobody touches the scratch folder any more
+  const std::vector<std::string> layouts =
+      o.layout == "both" ? std::vector<std::string>{"sequential", "concurrent"} : std::vector<std::string>{o.layout};
+  std::vector<Result> results;
+  for (const std::string& layout : layouts) {
+    std::vector<CoupledTiming> runs;
+    for (int n = 0; n < repeats; ++n) runs.push_back(run_layout(layout, config, comm));
+    std::sort(runs.begin(), runs.end(), [](const CoupledTiming& a, const CoupledTiming& b) { return a.wall < b.wall; });
+    const CoupledTiming& t = runs[runs.size() / 2];  // the median run, with its own phase split
+    MPI_Barrier(comm);  // nobody touches the scratch folder any more
 
-  const double updates = double(t.nx) * t.ny * double(t.steps);
-  const double per_rank = updates / t.wall / ranks / 1e6;
-  const double stream_per_rank = stream_gbs / ranks * 1e9 / bytes_per_update / 1e6;
-  const double simulated_days = double(t.steps) * t.dt / seconds_per_day;
-  const std::string name = "coupled_" + std::to_string(t.nx) + "x" + std::to_string(t.ny);
-  Result r{name, ranks, "cell_updates_per_rank", "Mcells/s", per_rank, "stream_triad_16B_per_cell",
-           stream_per_rank, per_rank / stream_per_rank, {}};
-  r.add("seconds_per_simulated_day", t.wall / simulated_days);
-  r.add("sypd", simulated_days / 365.0 / (t.wall / seconds_per_day));
-  r.add("wall_s", t.wall);
-  r.add("steps", double(t.steps), 12);
-  r.add("dt_s", t.dt);
-  add_phases(r, t);
-  r.add("stream_gbs", stream_gbs);
-  r.add("layout", o.layout);
-  r.add("process_grid", t.process_grid);
-  r.add("repeats", repeats);
-  return {r};
+    const double updates = double(t.nx) * t.ny * double(t.steps);
+    const double per_rank = updates / t.wall / ranks / 1e6;
+    const double stream_per_rank = stream_gbs / ranks * 1e9 / bytes_per_update / 1e6;
+    const double simulated_days = double(t.steps) * t.dt / seconds_per_day;
+    const std::string name = "coupled_" + layout + "_" + std::to_string(t.nx) + "x" + std::to_string(t.ny);
+    Result r{name, ranks, "cell_updates_per_rank", "Mcells/s", per_rank, "stream_triad_16B_per_cell",
+             stream_per_rank, per_rank / stream_per_rank, {}};
+    r.add("seconds_per_simulated_day", t.wall / simulated_days);
+    r.add("sypd", simulated_days / 365.0 / (t.wall / seconds_per_day));
+    r.add("wall_s", t.wall);
+    r.add("steps", double(t.steps), 12);
+    r.add("dt_s", t.dt);
+    add_phases(r, t);
+    r.add("stream_gbs", stream_gbs);
+    r.add("layout", layout);
+    r.add("split", t.split);
+    r.add("process_grid", t.process_grid);
+    r.add("repeats", repeats);
+    results.push_back(r);
+  }
+  if (results.size() == 2) {
+    // Same ranks, same model: time per simulated day, concurrent against sequential (> 1: concurrent wins).
+    const double seq = results[0].value, conc = results[1].value;
+    Result cmp{"coupled_layouts", ranks, "concurrent_throughput", "Mcells/s", conc, "sequential_throughput", seq,
+               conc / seq, {}};
+    results.push_back(cmp);
+  }
+  return results;
 }
 
 }  // namespace meridian::bench

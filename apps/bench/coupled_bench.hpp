@@ -26,6 +26,7 @@ struct CoupledTiming {
   double dt = 0;            // base step, s
   int nx = 0, ny = 0;       // the atmosphere's grid
   std::string process_grid;
+  std::string split;        // ranks per component, "2+1+1"
   std::vector<std::string> components;      // component names, in the model's order
   std::vector<core::Timers::Row> phases;    // process_timers() over the run's ranks
 };

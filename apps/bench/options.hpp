@@ -18,7 +18,7 @@ struct Options {
   double stream_mib = 64.0;  // MiB per STREAM array per rank
   std::string dir = ".";     // io, coupled: parent of the scratch folder (created, then removed)
   std::string config;        // coupled: an INI file like the model's (default: configs/default.ini)
-  std::string layout = "sequential";  // coupled: how components share ranks (only "sequential" so far)
+  std::string layout = "sequential";  // coupled: sequential, concurrent, or both (same ranks, compared)
   bool json = false;    // one JSON object per line instead of a table
 };
 

@@ -59,24 +59,6 @@ void write_status(const std::string& dir, const meridian::core::RunSummary& summ
   std::filesystem::rename(path + ".tmp", path);
 }
 
-// Concurrent layout with automatic (0) rank counts: times a few coupling intervals of every component
-// in the sequential layout on all ranks, and returns each one's work (rank-seconds per interval), from
-// which the driver picks the split minimising the interval time (time ~ work / ranks). Collective.
-std::vector<double> calibrate(const meridian::core::Config& config, MPI_Comm world, int size) {
-  using namespace meridian;
-  bool automatic = false;
-  for (const auto& c : app::make_components()) automatic |= config.integer(c->name() + ".ranks") == 0;
-  if (config.text("coupling.layout") != "concurrent" || !automatic) return {};
-  core::Config sequential = config;
-  sequential.set("coupling.layout", "sequential");
-  core::Driver probe(world, sequential, app::make_components(), nullptr);
-  probe.time_intervals(1);  // warm-up: first touches of memory, halo plans
-  const int intervals = 3;
-  std::vector<double> seconds = probe.time_intervals(intervals);
-  MERIDIAN_MPI(MPI_Allreduce(MPI_IN_PLACE, seconds.data(), int(seconds.size()), MPI_DOUBLE, MPI_MAX, world), world);
-  for (double& s : seconds) s = std::max(s, 1e-9) * size / intervals;
-  return seconds;
-}
 
 int run(int argc, char** argv, MPI_Comm world) {
   using namespace meridian;
@@ -96,7 +78,7 @@ int run(int argc, char** argv, MPI_Comm world) {
   core::Config config = core::Config::resolve(registry, text, cl.config_path.empty() ? "default config" : cl.config_path,
                                               cl.overrides);
   app::check_memory_fits(config, world);  // before anything is allocated
-  const std::vector<double> work = calibrate(config, world, size);
+  const std::vector<double> work = app::calibrate(config, world);
   core::Driver driver(world, config, app::make_components(), log, work);
   driver.validate();
   if (log && !work.empty()) {

@@ -1,5 +1,7 @@
 #pragma once
 // The concrete model: which components make up a meridian run. The only place that names them.
+#include <mpi.h>
+
 #include <memory>
 #include <vector>
 
@@ -13,5 +15,11 @@ std::vector<std::unique_ptr<core::Component>> make_components();
 
 // Every option of the run: the driver's and each component's.
 core::OptionRegistry declare_all_options();
+
+// Concurrent layout with automatic (0) rank counts: times a few coupling intervals of every component
+// in the sequential layout on all ranks, and returns each one's work (rank-seconds per interval), from
+// which the driver picks the split minimising the interval time (time ~ work / ranks). Returns {} when
+// nothing is automatic. Collective over `world`.
+std::vector<double> calibrate(const core::Config& config, MPI_Comm world);
 
 }  // namespace meridian::app

@@ -45,7 +45,7 @@ out=$("$mpirun" -n 2 --oversubscribe "$bench" coupled --steps 8 --repeats 1 --st
   fail "coupled exited with $?"
 [[ $(wc -l <<<"$out") -eq 1 ]] || fail "coupled printed more than one line: $out"
 line=$out
-[[ $(json_value "$line" name) == coupled_144x72 ]] || fail "coupled name: $line"
+[[ $(json_value "$line" name) == coupled_sequential_144x72 ]] || fail "coupled name: $line"
 [[ $(json_value "$line" ranks) == 2 ]] || fail "coupled ranks: $line"
 [[ $(json_value "$line" steps) == 8 ]] || fail "coupled steps: $line"
 check_line coupled "$line" metric unit baseline_name layout process_grid other_s -- \
@@ -53,9 +53,19 @@ check_line coupled "$line" metric unit baseline_name layout process_grid other_s
 [[ -z "$(ls -A "$scratch")" ]] || fail "coupled left files behind in its --dir: $(ls -A "$scratch")"
 echo "coupled: ratio=$(json_value "$line" ratio) value=$(json_value "$line" value) Mcells/s per rank"
 
+# Both layouts on the same 3 ranks (1+1+1 or the calibrated split): one row each and a comparison.
+out=$("$mpirun" -n 3 --oversubscribe "$bench" coupled --layout both --steps 8 --repeats 1 --stream-mib 4 --dir "$scratch" --json) ||
+  fail "coupled --layout both exited with $?"
+[[ $(wc -l <<<"$out") -eq 3 ]] || fail "coupled --layout both printed $(wc -l <<<"$out") lines: $out"
+conc=$(sed -n 2p <<<"$out")
+[[ $(json_value "$conc" layout) == concurrent ]] || fail "second row is not the concurrent layout: $conc"
+[[ $(json_value "$conc" split) =~ ^[0-9]+\+[0-9]+\+[0-9]+$ ]] || fail "no rank split in: $conc"
+check_line coupled_layouts "$(sed -n 3p <<<"$out")" -- value baseline ratio
+echo "layouts: $(sed -n 3p <<<"$out")"
+
 # Bad input fails on every rank with status 2 and one message.
-if "$mpirun" -n 2 --oversubscribe "$bench" coupled --layout concurrent --json >/dev/null 2>"$scratch/err"; then
-  fail "coupled --layout concurrent succeeded"
+if "$mpirun" -n 2 --oversubscribe "$bench" coupled --layout diagonal --json >/dev/null 2>"$scratch/err"; then
+  fail "coupled --layout diagonal succeeded"
 fi
-grep -q "not available yet" "$scratch/err" || fail "no clear message for --layout concurrent: $(cat "$scratch/err")"
+grep -q "is not one of sequential, concurrent, both" "$scratch/err" || fail "no clear message for a bad --layout: $(cat "$scratch/err")"
 echo PASS
