@@ -79,8 +79,10 @@ CoupledTiming run_model(const core::Config& config, MPI_Comm comm) {
   for (const auto& c : components) t.components.push_back(c->name());
   const std::vector<double> work = app::calibrate(config, comm);
   core::Driver driver(comm, config, std::move(components), nullptr, work);
-  for (std::size_t n = 0; n < t.components.size(); ++n)
-    t.split += (n ? "+" : "") + std::to_string(driver.ranks_of(n));
+  for (std::size_t n = 0; n < t.components.size(); ++n) {
+    if (n) t.split += '+';
+    t.split += std::to_string(driver.ranks_of(n));
+  }
   driver.validate();
   NullSink sink;
   core::process_timers().clear();

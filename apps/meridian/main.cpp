@@ -86,7 +86,8 @@ int run(int argc, char** argv, MPI_Comm world) {
     std::string split;
     for (std::size_t n = 0; n < work.size(); ++n) {
       predicted = std::max(predicted, work[n] / driver.ranks_of(n));
-      split += (n ? " + " : "") + std::to_string(driver.ranks_of(n));
+      if (n) split += " + ";
+      split += std::to_string(driver.ranks_of(n));
     }
     *log << "meridian: automatic split " << split << " ranks from a calibration; predicted " << predicted * 1e3
          << " ms per coupling interval\n";
