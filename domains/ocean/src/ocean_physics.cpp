@@ -9,26 +9,12 @@
 namespace meridian::ocean {
 
 namespace {
-// D dlon cos(lat_edge(j+1)) / dlat for the face north of global row j; zero at the poles.
-double north_coefficient(const core::SphereGrid& g, int j, double diffusivity) {
-  if (j < 0 || j >= g.ny() - 1) return 0.0;
-  return diffusivity * g.dlon() * std::cos(g.lat_edge(j + 1)) / g.dlat();
-}
 // Row j of a field, indexable by i from -halo to nx + halo - 1.
 inline const double* row_of(const core::Field& f, int j) { return f.data() + f.offset(0, j); }
 }  // namespace
 
 Ocean::Row Ocean::row_constants(int j) const {
-  const core::SphereGrid& g = *grid_;
-  const double c = std::cos(g.lat(j)), cp = std::cos(polar_latitude_);
-  // The same polar reduction of zonal diffusion as the atmosphere's (see domains/README.md).
-  const double reduction = std::fmin(1.0, (c * c) / (cp * cp));
-  Row row;
-  row.zonal = diffusivity_ * reduction * g.dlat() / (c * g.dlon());
-  row.north = north_coefficient(g, j, diffusivity_);
-  row.south = north_coefficient(g, j - 1, diffusivity_);
-  row.inv_area = 1.0 / g.unit_area(j);
-  return row;
+  return core::diffusion_row(*grid_, j, diffusivity_, polar_latitude_);
 }
 
 double Ocean::stable_time_step() const {

@@ -18,6 +18,7 @@
 
 #include "meridian/core/component.hpp"
 #include "meridian/core/halo_exchange.hpp"
+#include "meridian/core/sphere_diffusion.hpp"
 
 namespace meridian::atmosphere {
 
@@ -56,12 +57,7 @@ class Atmosphere final : public core::Component {
   void add_diagnostics(std::vector<core::GlobalMean>& means) const override;
 
   // Per-row constants of the update for one global row (see dynamics.cpp).
-  struct Row {
-    double zonal = 0;     // D r_j dlat / (cos(lat_j) dlon): zonal face coefficient, W K-1 (unit sphere)
-    double north = 0;     // D dlon cos(lat_edge(j+1)) / dlat; 0 at the north pole
-    double south = 0;     // the north coefficient of row j-1; 0 at the south pole
-    double inv_area = 0;  // 1 / unit_area(j)
-  };
+  using Row = core::DiffusionRow;  // per owned row, from core::diffusion_row
 
  private:
   void read_options(const core::Config& config, double base_dt, int rank);

@@ -16,6 +16,7 @@
 #include "meridian/core/component.hpp"
 #include "meridian/core/halo_exchange.hpp"
 #include "meridian/core/insolation.hpp"
+#include "meridian/core/sphere_diffusion.hpp"
 
 namespace meridian::ocean {
 
@@ -60,10 +61,7 @@ class Ocean final : public core::Component {
   void set_time(double seconds);
   double time() const noexcept { return double(steps_) * dt_; }
 
-  struct Row {
-    double zonal = 0, north = 0, south = 0;  // face coefficients on the unit sphere, W K-1
-    double inv_area = 0;                     // 1 / unit_area(j)
-  };
+  using Row = core::DiffusionRow;  // per owned row, from core::diffusion_row
 
  private:
   void read_options(const core::Config& config, double base_dt, int rank);
