@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "meridian/core/error.hpp"
+#include "meridian/core/surface_sums.hpp"
 #include "meridian/core/time_step.hpp"
 
 namespace meridian::land {
@@ -75,27 +76,11 @@ void Land::step() {
 }
 
 void Land::add_energy(core::ExactAccumulator& joules) const {
-  for (int j = 0; j < t_->ny(); ++j) {
-    const double area = grid_->area(decomp_->y_range().begin + j);
-    for (int i = 0; i < t_->nx(); ++i) {
-      const double f = (*fraction_)(i, j);
-      if (f > 0.0) joules.add(capacity_ * (*t_)(i, j) * f * area);
-    }
-  }
+  core::add_surface_energy(joules, *t_, *fraction_, *grid_, decomp_->y_range().begin, capacity_);
 }
 
 void Land::add_diagnostics(std::vector<core::GlobalMean>& means) const {
-  core::GlobalMean mean{"land_mean_temperature", {}, {}};
-  for (int j = 0; j < t_->ny(); ++j) {
-    const double area = grid_->area(decomp_->y_range().begin + j);
-    for (int i = 0; i < t_->nx(); ++i) {
-      const double f = (*fraction_)(i, j);
-      if (f <= 0.0) continue;
-      mean.weighted.add((*t_)(i, j) * f * area);
-      mean.weight.add(f * area);
-    }
-  }
-  means.push_back(std::move(mean));
+  means.push_back(core::surface_mean("land_mean_temperature", *t_, *fraction_, *grid_, decomp_->y_range().begin));
 }
 
 std::unique_ptr<core::Component> make_component() { return std::make_unique<Land>(); }

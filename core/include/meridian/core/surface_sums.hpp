@@ -1,0 +1,40 @@
+#pragma once
+// Heat content and global means of a surface component: each owned cell counts with its area times
+// the fraction the surface covers, and cells it does not cover (fraction 0) not at all.
+
+#include <string>
+
+#include "meridian/core/component.hpp"
+
+namespace meridian::core {
+
+// Adds capacity * T * fraction * area (J) for every owned cell of `t`; `first_row` is the global
+// index of local row 0. Local.
+inline void add_surface_energy(ExactAccumulator& joules, const Field& t, const Field& fraction,
+                               const SphereGrid& grid, int first_row, double capacity) {
+  for (int j = 0; j < t.ny(); ++j) {
+    const double area = grid.area(first_row + j);
+    for (int i = 0; i < t.nx(); ++i) {
+      const double f = fraction(i, j);
+      if (f > 0.0) joules.add(capacity * t(i, j) * f * area);
+    }
+  }
+}
+
+// The area- and fraction-weighted mean of `t` as a GlobalMean named `name`. Local.
+inline GlobalMean surface_mean(std::string name, const Field& t, const Field& fraction, const SphereGrid& grid,
+                               int first_row) {
+  GlobalMean mean{std::move(name), {}, {}};
+  for (int j = 0; j < t.ny(); ++j) {
+    const double area = grid.area(first_row + j);
+    for (int i = 0; i < t.nx(); ++i) {
+      const double f = fraction(i, j);
+      if (f <= 0.0) continue;
+      mean.weighted.add(t(i, j) * f * area);
+      mean.weight.add(f * area);
+    }
+  }
+  return mean;
+}
+
+}  // namespace meridian::core
