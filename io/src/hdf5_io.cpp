@@ -110,6 +110,15 @@ void write_attribute(hid_t object, const std::string& name, double value, const 
   write_raw_attribute(object, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value, where);
 }
 
+void write_provenance_attributes(hid_t file, const core::Provenance& provenance, const H5Where& where) {
+  write_attribute(file, "meridian_version", provenance.version, where);
+  write_attribute(file, "git_revision", provenance.git_revision, where);
+  write_attribute(file, "config", provenance.config_ini, where);
+  write_attribute(file, "config_digest", provenance.config_digest, where);
+  write_attribute(file, "ranks", static_cast<long long>(provenance.ranks), where);
+  write_attribute(file, "process_grid", provenance.process_grid, where);
+}
+
 bool has_attribute(hid_t object, const std::string& name, const H5Where& where) {
   htri_t exists = H5Aexists(object, name.c_str());
   check_h5(exists < 0 ? -1 : 0, where, "looking for attribute '" + name + "'");

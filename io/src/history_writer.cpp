@@ -23,12 +23,7 @@ void write_provenance(hid_t file, const core::Clock& clock, const core::Componen
                       const core::Provenance& provenance, const std::string& title, const H5Where& where) {
   write_attribute(file, "Conventions", std::string("CF-1.8"), where);
   write_attribute(file, "title", title.empty() ? "meridian " + component.name + " history" : title, where);
-  write_attribute(file, "meridian_version", provenance.version, where);
-  write_attribute(file, "git_revision", provenance.git_revision, where);
-  write_attribute(file, "config", provenance.config_ini, where);
-  write_attribute(file, "config_digest", provenance.config_digest, where);
-  write_attribute(file, "ranks", static_cast<long long>(provenance.ranks), where);
-  write_attribute(file, "process_grid", provenance.process_grid, where);
+  write_provenance_attributes(file, provenance, where);
   write_attribute(file, "component", component.name, where);
   write_attribute(file, "step", clock.step(), where);
   write_attribute(file, "model_date", clock.date(), where);

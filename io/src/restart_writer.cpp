@@ -17,12 +17,7 @@ void write_header(hid_t file, const core::Clock& clock, const std::vector<core::
                   const core::Provenance& provenance, const H5Where& where) {
   write_attribute(file, "format", std::string(restart_format), where);
   write_attribute(file, "format_version", restart_format_version, where);
-  write_attribute(file, "meridian_version", provenance.version, where);
-  write_attribute(file, "git_revision", provenance.git_revision, where);
-  write_attribute(file, "config", provenance.config_ini, where);
-  write_attribute(file, "config_digest", provenance.config_digest, where);
-  write_attribute(file, "ranks", static_cast<long long>(provenance.ranks), where);
-  write_attribute(file, "process_grid", provenance.process_grid, where);
+  write_provenance_attributes(file, provenance, where);
   write_attribute(file, "step", clock.step(), where);
   write_attribute(file, "dt", clock.dt(), where);
   write_attribute(file, "time", clock.time(), where);

@@ -9,6 +9,7 @@
 
 #include "meridian/core/decomposition.hpp"
 #include "meridian/core/field.hpp"
+#include "meridian/core/output_sink.hpp"
 #include "meridian/io/hdf5_handle.hpp"
 
 namespace meridian::io {
@@ -34,6 +35,9 @@ H5PropList collective_transfer(const H5Where& where);
 void write_attribute(hid_t object, const std::string& name, const std::string& value, const H5Where& where);
 void write_attribute(hid_t object, const std::string& name, long long value, const H5Where& where);
 void write_attribute(hid_t object, const std::string& name, double value, const H5Where& where);
+// The run that made a file (version, git revision, resolved config and its digest, ranks, process
+// grid): the same attributes on history and restart files. Collective like write_attribute.
+void write_provenance_attributes(hid_t file, const core::Provenance& provenance, const H5Where& where);
 bool has_attribute(hid_t object, const std::string& name, const H5Where& where);
 std::string read_string_attribute(hid_t object, const std::string& name, const H5Where& where);
 long long read_int_attribute(hid_t object, const std::string& name, const H5Where& where);
