@@ -4,11 +4,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "meridian/atmosphere/atmosphere.hpp"
 #include "meridian/core/driver.hpp"
-#include "meridian/core/layout.hpp"
-#include "meridian/land/land.hpp"
-#include "meridian/ocean/ocean.hpp"
+#include "model.hpp"
 
 namespace meridian::test {
 
@@ -20,14 +17,6 @@ class NullSink : public core::OutputSink {
   std::string write_restart(const core::Clock&, const std::vector<core::ComponentOutput>&) override { return {}; }
   long long read_restart(const std::string&, const std::vector<core::ComponentOutput>&) override { return 0; }
 };
-
-std::vector<std::unique_ptr<core::Component>> components() {
-  std::vector<std::unique_ptr<core::Component>> c;
-  c.push_back(atmosphere::make_component());
-  c.push_back(ocean::make_component());
-  c.push_back(land::make_component());
-  return c;
-}
 
 // Collective over `comm`: ranks where the component does not run (null decomposition) add zeros.
 std::vector<double> gather(const core::ComponentOutput& c, const core::Field* f, MPI_Comm comm) {
@@ -45,13 +34,8 @@ std::vector<double> gather(const core::ComponentOutput& c, const core::Field* f,
 
 ModelRun run_model(MPI_Comm comm, const std::string& ini, const std::vector<std::string>& overrides,
                    const std::string& output_dir) {
-  core::OptionRegistry registry;
-  core::declare_driver_options(registry);
-  for (const auto& c : components()) {
-    c->declare_options(registry);
-    core::declare_ranks_option(registry, c->name());
-    if (c->name() == "ocean") core::declare_refine_option(registry, c->name());
-  }
+  // The app's own component list and options (apps/meridian/model.cpp), so the tests run what users run.
+  const core::OptionRegistry registry = app::declare_all_options();
   std::vector<std::string> all = overrides;
   all.push_back("--output.dir=" + output_dir);
   all.push_back("--output.every=0");
@@ -60,7 +44,7 @@ ModelRun run_model(MPI_Comm comm, const std::string& ini, const std::vector<std:
   MPI_Comm_rank(comm, &rank);
   if (rank == 0) std::filesystem::create_directories(output_dir);
   MPI_Barrier(comm);
-  core::Driver driver(comm, config, components(), nullptr);
+  core::Driver driver(comm, config, app::make_components(), nullptr);
   driver.validate();
   NullSink sink;
   const core::RunSummary summary = driver.run(sink);
