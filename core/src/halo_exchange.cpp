@@ -5,6 +5,7 @@
 #include <string>
 
 #include "meridian/core/error.hpp"
+#include "halo_copy.hpp"
 
 namespace meridian::core {
 
@@ -14,41 +15,61 @@ namespace {
 IndexRange send_span(int o, int n, int w) { return o < 0 ? IndexRange{0, w} : o > 0 ? IndexRange{n - w, n} : IndexRange{0, n}; }
 IndexRange recv_span(int o, int n, int w) { return o < 0 ? IndexRange{-w, 0} : o > 0 ? IndexRange{n, n + w} : IndexRange{0, n}; }
 
-// One row segment; the west/east boxes are a few doubles wide, copied inline rather than by a
-// memmove call per row.
-inline void copy_segment(const double* from, double* to, int len) {
-  if (len > 4) {
-    std::copy_n(from, len, to);
-    return;
-  }
-  for (int i = 0; i < len; ++i) to[i] = from[i];
+// The west and east sides' indices in `sides` when both are there, to be copied in one pass.
+template <class Sides>
+std::array<int, 2> west_east_pair(const Sides& sides) {
+  std::array<int, 2> pair{-1, -1};
+  for (std::size_t s = 0; s < sides.size(); ++s)
+    if (sides[s].direction == int(Direction::west) || sides[s].direction == int(Direction::east))
+      pair[sides[s].direction] = int(s);
+  if (pair[0] < 0 || pair[1] < 0) return {-1, -1};
+  return pair;
 }
 
-// Packs (to_buffer) or unpacks every side's box of every field in ONE pass over the rows, each
-// row visiting all sides that touch it. Side by side, the west and east columns were two passes
-// over thousands of rows 8 x nx bytes apart, every row a new page: two cache and TLB misses per
-// row and pass. In one pass the east end of row j and the west end of row j + 1 share a page and
-// often a cache line, which halves the misses (measured 2x faster packing of 4096-row columns).
-// Buffer layout is unchanged: per side, field by field, level by level, row by row.
-template <bool to_buffer, class Sides, class Span>
-void copy_boxes(const std::vector<Field*>& fields, const Sides& sides, Span span, double* buffer, int height,
-                int width) {
+template <class Box>
+halo_copy::Rect rect_of(const Field& f, const Box& box) {
+  return {f.offset(box.x.begin, box.y.begin), box.y.size(), box.x.size()};
+}
+
+// Calls body.template operator()<W>(field, plane) for every level of every field, with the width
+// as a template argument where halo_copy has a kernel for it (see halo_copy::with_width).
+template <class Body>
+void for_each_plane(const std::vector<Field*>& fields, int width, Body&& body) {
+  halo_copy::with_width(width, [&]<int W>() {
+    for (Field* f : fields)
+      for (int k = 0; k < f->nz(); ++k) body.template operator()<W>(*f, f->data() + k * f->stride_k());
+  });
+}
+
+// Packs (to_buffer) or unpacks every side's box of every field. Buffer layout: per side, field by
+// field, level by level, row by row.
+template <bool to_buffer, class Sides, class BoxOf>
+void copy_boxes(const std::vector<Field*>& fields, const Sides& sides, BoxOf box_of, double* buffer, int width) {
   std::array<double*, direction_count> cursor{};
   for (std::size_t s = 0; s < sides.size(); ++s) cursor[s] = buffer + sides[s].offset;
-  for (Field* f : fields)
-    for (int k = 0; k < f->nz(); ++k)
-      for (int j = -width; j < height + width; ++j)
-        for (std::size_t s = 0; s < sides.size(); ++s) {
-          const auto& box = span(sides[s]);
-          if (j < box.y.begin || j >= box.y.end) continue;
-          const int len = box.x.size();
-          double* cells = f->data() + f->offset(box.x.begin, j, k);
-          if constexpr (to_buffer)
-            copy_segment(cells, cursor[s], len);
-          else
-            copy_segment(cursor[s], cells, len);
-          cursor[s] += len;
-        }
+  const auto [west, east] = west_east_pair(sides);
+  for_each_plane(fields, width, [&]<int W>(const Field& f, double* plane) {
+    for (int s = 0; s < int(sides.size()); ++s)
+      if (s != west && s != east)
+        cursor[s] = halo_copy::copy_rect<W, to_buffer>(plane, f.stride_j(), rect_of(f, box_of(sides[s])), cursor[s]);
+    if (west >= 0)
+      halo_copy::copy_pair<W, to_buffer>(plane, f.stride_j(), rect_of(f, box_of(sides[west])),
+                                         rect_of(f, box_of(sides[east])), cursor[west], cursor[east]);
+  });
+}
+
+// Fills the halos whose neighbour is this rank from its own cells at the opposite edge.
+template <class Sides>
+void copy_local(const std::vector<Field*>& fields, const Sides& sides, int width) {
+  const auto [west, east] = west_east_pair(sides);
+  for_each_plane(fields, width, [&]<int W>(const Field& f, double* plane) {
+    for (int s = 0; s < int(sides.size()); ++s)
+      if (s != west && s != east)
+        halo_copy::copy_within<W>(plane, f.stride_j(), rect_of(f, sides[s].send), rect_of(f, sides[s].recv));
+    if (west >= 0)
+      halo_copy::copy_within_pair<W>(plane, f.stride_j(), rect_of(f, sides[west].send), rect_of(f, sides[west].recv),
+                                     rect_of(f, sides[east].send), rect_of(f, sides[east].recv));
+  });
 }
 }  // namespace
 
@@ -118,9 +139,8 @@ void HaloExchange::start() {
   for (std::size_t s = 0; s < n; ++s) active_[s] = recv_requests_[s].get();
   if (n == 0) return;
   MERIDIAN_MPI(MPI_Startall(static_cast<int>(n), active_.data()), comm_.get());
-  // All sides in one pass over the rows (see copy_boxes), then all sends at once.
-  copy_boxes<true>(fields_, remote_, [](const Side& s) -> const Box& { return s.send; }, send_buffer_.data(),
-                   fields_.front()->ny(), width_);
+  // Pack every side, then start all sends at once.
+  copy_boxes<true>(fields_, remote_, [](const Side& s) -> const Box& { return s.send; }, send_buffer_.data(), width_);
   for (std::size_t s = 0; s < n; ++s) active_[n + s] = send_requests_[s].get();
   MERIDIAN_MPI(MPI_Startall(static_cast<int>(n), active_.data() + n), comm_.get());
 }
@@ -129,18 +149,7 @@ void HaloExchange::finish() {
   if (!in_flight_) throw Error(comm_.rank(), "halo exchange", "finish() called with no exchange in flight");
   in_flight_ = false;
   // Self copies first: they overlap with messages still arriving.
-  // One pass over the rows for all self sides, as in copy_boxes: a periodic x wrap reads and
-  // writes both ends of the same row together.
-  if (!local_.empty())
-    for (Field* f : fields_)
-      for (int k = 0; k < f->nz(); ++k)
-        for (int j = -width_; j < f->ny() + width_; ++j)
-          for (const Side& s : local_) {
-            if (j < s.recv.y.begin || j >= s.recv.y.end) continue;
-            const int from_j = s.send.y.begin + (j - s.recv.y.begin);
-            copy_segment(f->data() + f->offset(s.send.x.begin, from_j, k), f->data() + f->offset(s.recv.x.begin, j, k),
-                         s.send.x.size());
-          }
+  if (!local_.empty()) copy_local(fields_, local_, width_);
   if (remote_.empty()) return;
   MERIDIAN_MPI(MPI_Waitall(static_cast<int>(active_.size()), active_.data(), statuses_.data()), comm_.get());
   for (std::size_t s = 0; s < remote_.size(); ++s) {
@@ -152,8 +161,7 @@ void HaloExchange::finish() {
                       std::to_string(remote_[s].peer) + ", received " + std::to_string(received) +
                       " (ranks disagree on the decomposition or the field set)");
   }
-  copy_boxes<false>(fields_, remote_, [](const Side& s) -> const Box& { return s.recv; }, recv_buffer_.data(),
-                    fields_.front()->ny(), width_);
+  copy_boxes<false>(fields_, remote_, [](const Side& s) -> const Box& { return s.recv; }, recv_buffer_.data(), width_);
 }
 
 }  // namespace meridian::core
