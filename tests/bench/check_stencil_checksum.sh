@@ -36,10 +36,13 @@ done
 out=$("$mpirun" -n 2 --oversubscribe "$bench" halo --nx 64 --width 2 --fields 2 --repeats 3 --json) ||
   fail "halo exited with $?"
 line=$(head -n 1 <<<"$out")
-for key in name ranks metric unit value baseline_name baseline ratio us_per_exchange raw_us_per_exchange bytes_per_rank; do
+for key in name ranks metric unit value baseline_name baseline ratio us_per_exchange raw_us_per_exchange bytes_per_rank \
+    start_us finish_us row_visit_floor_us ratio_bound; do
   [[ -n "$(json_value "$line" "$key")" ]] || fail "halo JSON lacks '$key': $line"
 done
 ratio=$(json_value "$line" ratio)
 awk -v r="$ratio" 'BEGIN { exit !(r + 0 > 0) }' || fail "halo ratio '$ratio' is not positive: $line"
-echo "halo: ratio=$ratio"
+bound=$(json_value "$line" ratio_bound)
+awk -v b="$bound" 'BEGIN { exit !(b + 0 > 0 && b + 0 <= 1) }' || fail "halo ratio_bound '$bound' is not in (0, 1]: $line"
+echo "halo: ratio=$ratio ratio_bound=$bound"
 echo PASS
