@@ -3,7 +3,9 @@
 #   halo exchange vs raw MPI at 4096x4096 (bandwidth-bound) and 64x64 (latency-bound), width 2,
 #   4 fields; the N=4096 heat stencil (50 steps) vs a hand-written MPI version and vs STREAM;
 #   a parallel HDF5 history write (+fsync) of 4 fields vs raw POSIX write+fsync of the same bytes;
-#   the coupled model (144x72, 96 steps) in cell updates/s per rank vs STREAM triad / 16 B.
+#   the coupled model (144x72, 96 steps) in cell updates/s per rank vs STREAM triad / 16 B, and per
+#   layout the coupler's atmosphere <-> ocean redistribution (gather + scatter on the run's
+#   placements) in GB/s vs raw MPI Isend/Irecv of the same messages (redistribution_<layout> rows).
 # Usage: scripts/bench.sh [--quick] [--no-build]     RANKS=2 by default; MERIDIAN_BUILD_DIR=build.
 # IO_NX (default 4096: 4 fields = 512 MiB; 8192 = 2 GiB) sets the io grid; IO_DIR (default: the
 # current directory) the file system it writes to, in a scratch folder removed afterwards.
@@ -71,9 +73,14 @@ for r in rows:
                           if r.get(p + "_fraction") is not None)
         print(f"# {r['name']}: {r['seconds_per_simulated_day']:.3g} s per simulated day, {r['steps']:.0f} steps; "
               f"wall split {split} (halo exchanges inside components)")
+    if "us_per_round" in r:
+        print(f"# {r['name']}: {r['us_per_round']:.1f} us per gather+scatter round vs {r['raw_us_per_round']:.1f} us raw, "
+              f"{r['bytes_per_rank']} bytes and {r['messages_per_rank']} messages per rank ({r['routes']}), "
+              f"{r['surface']} on a {r['fine_grid']} grid (refine {r['refine']})")
     if "us_per_exchange" in r:
         print(f"# {r['name']}: {r['us_per_exchange']:.1f} us per exchange vs {r['raw_us_per_exchange']:.1f} us raw, "
               f"{r['bytes_per_rank']} bytes per rank, process grid {r['process_grid']}")
-print("# ratio >= 1: meridian at least as fast as its baseline (traffic and coupled rows: fraction of STREAM triad)")
+print("# ratio >= 1: meridian at least as fast as its baseline (traffic and coupled rows: fraction of STREAM triad; "
+      "redistribution: '-' where every route is local, nothing crosses ranks)")
 PY
 echo "# JSON lines: $out"

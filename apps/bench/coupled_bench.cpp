@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -11,6 +12,7 @@
 #include "meridian/core/error.hpp"
 #include "meridian/core/output_sink.hpp"
 #include "model.hpp"  // apps/meridian: the one place that names the components
+#include "redistribution_bench.hpp"
 #include "scratch_dir.hpp"
 #include "stream_bench.hpp"
 #include "timing.hpp"
@@ -19,6 +21,8 @@ namespace meridian::bench {
 
 namespace {
 constexpr int default_repeats = 3;
+constexpr int default_redistribution_repeats = 9;  // batches of ~20 ms: cheap beside the model runs
+constexpr const char* redistributed_surface = "ocean";  // the surface that may run on a finer grid
 constexpr int stream_repeats = 10;
 constexpr double bytes_per_update = 16.0;  // as the stencil row: read once, write once
 constexpr double seconds_per_day = 86400.0;
@@ -73,7 +77,9 @@ core::Config resolve_config(const Options& o, const std::string& output_dir, MPI
 
 // One run of the model in `config`'s layout (core::Driver); in concurrent layout with automatic rank
 // counts the split comes from the app's calibration, as in meridian itself. Setup is not timed.
-CoupledTiming run_model(const core::Config& config, MPI_Comm comm) {
+// With `redistribution_repeats` > 0, the coupler's atmosphere <-> ocean route is then timed on the
+// same driver's placements (t.redistribution), after the run so the model's figures are undisturbed.
+CoupledTiming run_model(const core::Config& config, MPI_Comm comm, int redistribution_repeats) {
   std::vector<std::unique_ptr<core::Component>> components = app::make_components();
   CoupledTiming t;
   for (const auto& c : components) t.components.push_back(c->name());
@@ -99,12 +105,18 @@ CoupledTiming run_model(const core::Config& config, MPI_Comm comm) {
   t.ny = outputs.front().grid->ny();
   if (const core::Decomposition* d = outputs.front().decomposition)
     t.process_grid = std::to_string(d->process_grid().px) + "x" + std::to_string(d->process_grid().py);
+  const auto surface = std::find(t.components.begin(), t.components.end(), redistributed_surface);
+  if (redistribution_repeats > 0 && surface != t.components.end()) {
+    const std::size_t n = std::size_t(surface - t.components.begin());
+    t.redistribution = run_redistribution(driver, n, config.text("coupling.layout"), redistribution_repeats);
+    t.redistribution->add("surface", *surface);
+  }
   return t;
 }
 
-CoupledTiming run_layout(const std::string& layout, core::Config config, MPI_Comm comm) {
+CoupledTiming run_layout(const std::string& layout, core::Config config, MPI_Comm comm, int redistribution_repeats) {
   config.set("coupling.layout", layout);
-  return run_model(config, comm);
+  return run_model(config, comm, redistribution_repeats);
 }
 
 // Phase times (mean over ranks) and fractions of the wall time. Components and the coupler are
@@ -137,12 +149,15 @@ std::vector<Result> run_coupled(const Options& o, MPI_Comm comm) {
   const ScratchDir scratch(comm, o.dir);
   const core::Config config = resolve_config(o, scratch.path(), comm);
   const int repeats = o.repeats ? o.repeats : default_repeats;
+  const int redistribution_repeats = o.repeats ? o.repeats : default_redistribution_repeats;
   const std::vector<std::string> layouts =
       o.layout == "both" ? std::vector<std::string>{"sequential", "concurrent"} : std::vector<std::string>{o.layout};
-  std::vector<Result> results;
+  std::vector<Result> results, models;
   for (const std::string& layout : layouts) {
     std::vector<CoupledTiming> runs;
-    for (int n = 0; n < repeats; ++n) runs.push_back(run_layout(layout, config, comm));
+    // The redistribution is timed once per layout, after its first run.
+    for (int n = 0; n < repeats; ++n) runs.push_back(run_layout(layout, config, comm, n ? 0 : redistribution_repeats));
+    const std::optional<Result> redistribution = runs.front().redistribution;
     std::sort(runs.begin(), runs.end(), [](const CoupledTiming& a, const CoupledTiming& b) { return a.wall < b.wall; });
     const CoupledTiming& t = runs[runs.size() / 2];  // the median run, with its own phase split
     MPI_Barrier(comm);  // nobody touches the scratch folder any more
@@ -166,10 +181,12 @@ std::vector<Result> run_coupled(const Options& o, MPI_Comm comm) {
     r.add("process_grid", t.process_grid);
     r.add("repeats", repeats);
     results.push_back(r);
+    models.push_back(r);
+    if (redistribution) results.push_back(*redistribution);
   }
-  if (results.size() == 2) {
+  if (models.size() == 2) {
     // Same ranks, same model: time per simulated day, concurrent against sequential (> 1: concurrent wins).
-    const double seq = results[0].value, conc = results[1].value;
+    const double seq = models[0].value, conc = models[1].value;
     Result cmp{"coupled_layouts", ranks, "concurrent_throughput", "Mcells/s", conc, "sequential_throughput", seq,
                conc / seq, {}};
     results.push_back(cmp);

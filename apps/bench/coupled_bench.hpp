@@ -4,12 +4,14 @@
 // second per rank, time per simulated day and the split of wall time by phase (components, coupler),
 // beside the STREAM-triad bound of a sweep moving 16 bytes per cell.
 //
-// Layouts: "sequential" (every component on every rank, one after another: what core::Driver does
-// today). A concurrent layout (components on disjoint rank sets) adds a run_<layout> function that
-// fills the same CoupledTiming; the reporting does not change.
+// Layouts: "sequential" (every component on every rank, one after another) and "concurrent"
+// (components on disjoint rank sets, at the same time); "both" runs the two on the same ranks. Per
+// layout, the coupler's atmosphere <-> ocean redistribution is also timed on that run's placements
+// against raw MPI of the same messages (redistribution_bench.hpp).
 
 #include <mpi.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,13 +31,16 @@ struct CoupledTiming {
   std::string split;        // ranks per component, "2+1+1"
   std::vector<std::string> components;      // component names, in the model's order
   std::vector<core::Timers::Row> phases;    // process_timers() over the run's ranks
+  std::optional<Result> redistribution;     // the coupler's ocean route on this run's placements, if timed
 };
 
 // The embedded configs/default.ini.
 const char* default_model_config();
 
-// Collective over `comm`. One row: atmosphere cell updates/s per rank against
-// STREAM triad / 16 bytes per cell (per rank), with the phase split as extra keys.
+// Collective over `comm`. Per layout two rows: atmosphere cell updates/s per rank against
+// STREAM triad / 16 bytes per cell (per rank), with the phase split as extra keys; and
+// "redistribution_<layout>", the coupler's atmosphere <-> ocean gather + scatter against raw MPI
+// (redistribution_bench.hpp). With both layouts, a last row compares them.
 std::vector<Result> run_coupled(const Options& options, MPI_Comm comm);
 
 }  // namespace meridian::bench

@@ -15,27 +15,6 @@ constexpr double batch_target_seconds = 0.02;  // each timed batch lasts about t
 constexpr int max_batch = 5000;
 constexpr int warm_up_calls = 5;
 
-struct Timings {
-  double halo = 0.0, raw = 0.0;  // seconds per exchange, median over repeats of max over ranks
-};
-
-// Interleaves the two so that both see the same machine (other jobs, frequency, memory placement).
-template <class Halo, class Raw>
-Timings time_both(MPI_Comm comm, int repeats, Halo&& halo, Raw&& raw) {
-  for (int c = 0; c < warm_up_calls; ++c) {
-    halo();
-    raw();
-  }
-  const int halo_batch = batch_size(time_batch(comm, warm_up_calls, halo), batch_target_seconds, max_batch);
-  const int raw_batch = batch_size(time_batch(comm, warm_up_calls, raw), batch_target_seconds, max_batch);
-  std::vector<double> halo_samples, raw_samples;
-  for (int r = 0; r < repeats; ++r) {
-    halo_samples.push_back(time_batch(comm, halo_batch, halo));
-    raw_samples.push_back(time_batch(comm, raw_batch, raw));
-  }
-  return {median(halo_samples), median(raw_samples)};
-}
-
 // A lower bound for the memory work no exchange avoids: every halo row of every field and level is
 // written, and a row of a wide block lies on a page of its own (with 4 KiB pages, which is also what
 // a hypervisor backing guest memory with small pages gives), so each row costs a TLB miss and a
@@ -90,26 +69,29 @@ std::vector<Result> run_halo(const Options& o, MPI_Comm comm) {
   RawHalo raw(decomp, o.width, o.fields);
 
   const int repeats = o.repeats ? o.repeats : 9;
-  const Timings t = time_both(comm, repeats, [&] { halo.exchange(); }, [&] { raw.exchange(); });
+  // Interleaved, so that both see the same machine (other jobs, frequency, memory placement).
+  const PairTiming pair = time_interleaved(comm, repeats, [&] { halo.exchange(); }, [&] { raw.exchange(); },
+                                           batch_target_seconds, max_batch, warm_up_calls);
+  const double halo_seconds = pair.first, raw_seconds = pair.second;
   const double floor = row_visit_seconds(fields, o.width, comm, repeats);
   const auto [start, finish] = split_seconds(halo, comm, 21);
 
   // Bytes per rank: the largest over ranks, as the timings are the slowest rank's.
   unsigned long long bytes = halo.bytes_sent(), max_bytes = 0;
   MPI_Allreduce(&bytes, &max_bytes, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX, comm);
-  const double halo_gbs = static_cast<double>(max_bytes) / t.halo / 1e9;
-  const double raw_gbs = static_cast<double>(max_bytes) / t.raw / 1e9;
+  const double halo_gbs = static_cast<double>(max_bytes) / halo_seconds / 1e9;
+  const double raw_gbs = static_cast<double>(max_bytes) / raw_seconds / 1e9;
 
   const std::string name = "halo_" + std::to_string(o.nx) + "x" + std::to_string(o.ny) + "_w" +
                            std::to_string(o.width) + "_f" + std::to_string(o.fields);
   Result r{name, decomp.size(), "bandwidth", "GB/s", halo_gbs, "raw_mpi", raw_gbs, halo_gbs / raw_gbs, {}};
-  r.add("us_per_exchange", t.halo * 1e6);
-  r.add("raw_us_per_exchange", t.raw * 1e6);
+  r.add("us_per_exchange", halo_seconds * 1e6);
+  r.add("raw_us_per_exchange", raw_seconds * 1e6);
   r.add("start_us", start * 1e6);
   r.add("finish_us", finish * 1e6);
   // What an exchange that touched each halo row once and moved its bytes at the raw speed would reach.
   r.add("row_visit_floor_us", floor * 1e6);
-  r.add("ratio_bound", t.raw / (t.raw + floor), 3);
+  r.add("ratio_bound", raw_seconds / (raw_seconds + floor), 3);
   r.add("bytes_per_rank", static_cast<double>(max_bytes), 12);
   r.add("messages_per_rank", halo.messages());
   r.add("raw_bytes_per_rank", static_cast<double>(raw.bytes_sent()), 12);

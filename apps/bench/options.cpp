@@ -38,8 +38,10 @@ const char* usage() {
          "                              [--layout sequential|concurrent|both] [--repeats R] [--stream-mib M] [--dir PARENT] [--json]\n"
          "io: collective HDF5 history write (+fsync) of F global nx x ny float64 fields vs each rank\n"
          "    write()+fsync()ing the same bytes to its own file. coupled: the atmosphere-ocean-land model\n"
-         "    in-process, cell updates/s per rank vs STREAM triad. --dir: where the scratch folder goes\n"
-         "    (default: the current directory); it is removed afterwards.\n";
+         "    in-process, cell updates/s per rank vs STREAM triad; per layout also redistribution_<layout>:\n"
+         "    the coupler's atmosphere <-> ocean gather+scatter on that run's placements (ocean.refine\n"
+         "    included), GB/s vs raw MPI Isend/Irecv of the same messages. --dir: where the scratch folder\n"
+         "    goes (default: the current directory); it is removed afterwards.\n";
 }
 
 Options parse_options(int argc, char** argv) {

@@ -26,4 +26,29 @@ double time_batch(MPI_Comm comm, int calls, Body&& body) {
 // `target_seconds`, clamped to [1, max_calls]. Every rank gets the same answer.
 int batch_size(double seconds_per_call, double target_seconds, int max_calls);
 
+// Seconds per call of two bodies timed against each other.
+struct PairTiming {
+  double first = 0.0, second = 0.0;  // median over repeats of the slowest rank's batch
+};
+
+// Collective: `warm_up` calls of each body, then `repeats` batches of each, alternating, every batch
+// sized to last about `target_seconds` (at most `max_calls`): both see the same machine (other jobs,
+// clock frequency, memory placement).
+template <class First, class Second>
+PairTiming time_interleaved(MPI_Comm comm, int repeats, First&& first, Second&& second, double target_seconds = 0.02,
+                            int max_calls = 5000, int warm_up = 5) {
+  for (int c = 0; c < warm_up; ++c) {
+    first();
+    second();
+  }
+  const int first_batch = batch_size(time_batch(comm, warm_up, first), target_seconds, max_calls);
+  const int second_batch = batch_size(time_batch(comm, warm_up, second), target_seconds, max_calls);
+  std::vector<double> first_samples, second_samples;
+  for (int r = 0; r < repeats; ++r) {
+    first_samples.push_back(time_batch(comm, first_batch, first));
+    second_samples.push_back(time_batch(comm, second_batch, second));
+  }
+  return {median(first_samples), median(second_samples)};
+}
+
 }  // namespace meridian::bench

@@ -18,6 +18,10 @@ Field* require(Component* c, const std::string& name) {
 }
 }  // namespace
 
+Redistribution plan_surface_route(MPI_Comm run, const Placement& surface, int refine, const Placement& atmosphere) {
+  return Redistribution(run, surface, atmosphere, refine, 2);  // (T_s, f_s) per cell, as compute() reads them
+}
+
 Coupler::Coupler(MPI_Comm run, CouplingSide atmosphere, std::vector<CouplingSide> surfaces)
     : atmosphere_(std::move(atmosphere)),
       air_temperature_(require(atmosphere_.component, "air_temperature")),
@@ -33,7 +37,7 @@ Coupler::Coupler(MPI_Comm run, CouplingSide atmosphere, std::vector<CouplingSide
     out.temperature = require(s.component, "surface_temperature");
     out.fraction = require(s.component, "surface_fraction");
     out.flux = require(s.component, "surface_heat_flux");
-    out.route.emplace(run, s.placement, air, s.refine, 2);
+    out.route.emplace(plan_surface_route(run, s.placement, s.refine, air));
     if (atmosphere_.component && s.refine > 1) {
       const SphereGrid fine(s.placement.grid.nx, s.placement.grid.ny);
       for (int j = air.y_range(me).begin * s.refine; j < air.y_range(me).end * s.refine; ++j)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Usage: check_io_coupled.sh <meridian-bench> [mpirun]
-# Runs `meridian-bench io` (256x256, 2 ranks) and `meridian-bench coupled` (8 steps, 2 ranks) with
-# --json and checks that each prints one line with the keys scripts/bench.sh reads, that every
-# figure is a positive number, and that io leaves no scratch folder behind.
+# Runs `meridian-bench io` (256x256, 2 ranks) and `meridian-bench coupled` (8 steps, 2 and 3 ranks)
+# with --json and checks that each prints its lines with the keys scripts/bench.sh reads, that every
+# figure is a positive number, that the redistribution rows send the bytes the route arithmetic says
+# (nothing where every route is local), and that io leaves no scratch folder behind.
 set -euo pipefail
 bench=${1:?usage: check_io_coupled.sh <meridian-bench> [mpirun]}
 mpirun=${2:-mpirun}
@@ -11,6 +12,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 # The value of "key" in a one-line JSON object (numbers and strings without quotes inside).
 json_value() { sed -n "s/.*\"$2\": \"\{0,1\}\([^,\"}]*\)\"\{0,1\}[,}].*/\1/p" <<<"$1"; }
 positive() { awk -v v="$1" 'BEGIN { exit !(v ~ /^[-+0-9.eE]+$/ && v + 0 > 0) }'; }
+# The line of `out` whose name is $2.
+row() { grep -F "{\"name\": \"$2\"," <<<"$1" || true; }
 # Checks that `line` has every key and that the figures named after `--` are positive numbers.
 check_line() {
   local what=$1 line=$2; shift 2
@@ -43,8 +46,8 @@ echo "io: ratio=$(json_value "$line" ratio) value=$(json_value "$line" value) GB
 
 out=$("$mpirun" -n 2 --oversubscribe "$bench" coupled --steps 8 --repeats 1 --stream-mib 4 --dir "$scratch" --json) ||
   fail "coupled exited with $?"
-[[ $(wc -l <<<"$out") -eq 1 ]] || fail "coupled printed more than one line: $out"
-line=$out
+[[ $(wc -l <<<"$out") -eq 2 ]] || fail "coupled printed $(wc -l <<<"$out") lines, not the model and its redistribution: $out"
+line=$(sed -n 1p <<<"$out")
 [[ $(json_value "$line" name) == coupled_sequential_144x72 ]] || fail "coupled name: $line"
 [[ $(json_value "$line" ranks) == 2 ]] || fail "coupled ranks: $line"
 [[ $(json_value "$line" steps) == 8 ]] || fail "coupled steps: $line"
@@ -53,15 +56,53 @@ check_line coupled "$line" metric unit baseline_name layout process_grid other_s
 [[ -z "$(ls -A "$scratch")" ]] || fail "coupled left files behind in its --dir: $(ls -A "$scratch")"
 echo "coupled: ratio=$(json_value "$line" ratio) value=$(json_value "$line" value) Mcells/s per rank"
 
-# Both layouts on the same 3 ranks (1+1+1 or the calibrated split): one row each and a comparison.
+# The coupler's atmosphere <-> ocean route, timed on the run's placements. Sequential layout, same
+# grid (ocean.refine = 1): both sides have the same blocks, every route is a local copy.
+redis_keys=(metric unit baseline_name routes fine_grid -- us_per_round refine values_per_cell)
+line=$(sed -n 2p <<<"$out")
+[[ $(json_value "$line" name) == redistribution_sequential ]] || fail "second coupled row: $line"
+check_line redistribution "$line" "${redis_keys[@]}"
+[[ $(json_value "$line" bytes_per_rank) == 0 && $(json_value "$line" messages_per_rank) == 0 &&
+   $(json_value "$line" value) == 0 && $(json_value "$line" ratio) == null &&
+   $(json_value "$line" routes) == "all local" ]] || fail "sequential 144x72 routes are all local, yet: $line"
+
+# Both layouts on the same 3 ranks (1+1+1: one rank per component): per layout the model and its
+# redistribution, then the comparison.
 out=$("$mpirun" -n 3 --oversubscribe "$bench" coupled --layout both --steps 8 --repeats 1 --stream-mib 4 --dir "$scratch" --json) ||
   fail "coupled --layout both exited with $?"
-[[ $(wc -l <<<"$out") -eq 3 ]] || fail "coupled --layout both printed $(wc -l <<<"$out") lines: $out"
-conc=$(sed -n 2p <<<"$out")
-[[ $(json_value "$conc" layout) == concurrent ]] || fail "second row is not the concurrent layout: $conc"
-[[ $(json_value "$conc" split) =~ ^[0-9]+\+[0-9]+\+[0-9]+$ ]] || fail "no rank split in: $conc"
-check_line coupled_layouts "$(sed -n 3p <<<"$out")" -- value baseline ratio
-echo "layouts: $(sed -n 3p <<<"$out")"
+[[ $(wc -l <<<"$out") -eq 5 ]] || fail "coupled --layout both printed $(wc -l <<<"$out") lines: $out"
+conc=$(row "$out" coupled_concurrent_144x72)
+[[ $(json_value "$conc" layout) == concurrent ]] || fail "no concurrent model row: $out"
+[[ $(json_value "$conc" split) == 1+1+1 ]] || fail "3 ranks, 3 components: not a 1+1+1 split in: $conc"
+check_line coupled_layouts "$(sed -n 5p <<<"$out")" -- value baseline ratio
+echo "layouts: $(sed -n 5p <<<"$out")"
+line=$(row "$out" redistribution_sequential)
+[[ $(json_value "$line" bytes_per_rank) == 0 ]] || fail "sequential layout on 3 ranks: routes not all local: $line"
+# Concurrent 1+1+1: the ocean's rank sends (T, f) of all 144 x 72 cells to the atmosphere's rank and
+# gets one flux per cell back; the busier rank sends 144 * 72 * 2 doubles, in one message.
+line=$(row "$out" redistribution_concurrent)
+check_line redistribution "$line" "${redis_keys[@]}" value baseline ratio raw_us_per_round
+[[ $(json_value "$line" bytes_per_rank) == $((144 * 72 * 2 * 8)) ]] || fail "concurrent bytes per rank: $line"
+[[ $(json_value "$line" messages_per_rank) == 1 ]] || fail "concurrent messages per rank: $line"
+echo "redistribution: $line"
+
+# A refined ocean on an odd grid in the sequential layout, 2 ranks: the blocks no longer line up.
+# Atmosphere 37 columns in 2x1 blocks of 19 and 18, i.e. fine columns [0, 38) and [38, 74); ocean 74
+# columns in blocks of 37. Fine column 37 belongs to ocean rank 1 but atmosphere rank 0: rank 1 sends
+# (T, f) of that column (36 fine rows) and rank 0 sends the fluxes back.
+nx=37 ny=18 refine=2
+coarse0=$(( (nx + 1) / 2 * refine )) fine0=$(( nx * refine / 2 ))
+sed "s/^\[ocean\]$/[ocean]\nrefine = $refine/" "$(dirname "$0")/../../configs/default.ini" >"$scratch/refined.ini"
+out=$("$mpirun" -n 2 --oversubscribe "$bench" coupled --config "$scratch/refined.ini" --nx $nx --ny $ny --steps 4 \
+  --repeats 1 --stream-mib 4 --dir "$scratch" --json) || fail "coupled with ocean.refine = 2 exited with $?"
+rm "$scratch/refined.ini"
+line=$(row "$out" redistribution_sequential)
+check_line redistribution "$line" "${redis_keys[@]}" value baseline ratio
+[[ $(json_value "$line" refine) == $refine && $(json_value "$line" fine_grid) == $((nx * refine))x$((ny * refine)) ]] ||
+  fail "refined ocean grid: $line"
+[[ $(json_value "$line" bytes_per_rank) == $(( (coarse0 - fine0) * ny * refine * 2 * 8 )) ]] ||
+  fail "refined sequential bytes per rank, expected $(( (coarse0 - fine0) * ny * refine * 2 * 8 )): $line"
+echo "refined: $line"
 
 # Bad input fails on every rank with status 2 and one message.
 if "$mpirun" -n 2 --oversubscribe "$bench" coupled --layout diagonal --json >/dev/null 2>"$scratch/err"; then

@@ -36,6 +36,11 @@ struct CouplingSide {
   int refine = 1;                   // surfaces: its grid is `refine` times the atmosphere's each way
 };
 
+// The routing plan the coupler makes for a surface: (T_s, f_s) of each of its cells to the atmosphere
+// rank that owns the cell, one flux per cell back. Collective over `run`. Public so that benchmarks
+// time exactly the coupler's plan.
+Redistribution plan_surface_route(MPI_Comm run, const Placement& surface, int refine, const Placement& atmosphere);
+
 class Coupler {
  public:
   // Collective over `run` (plans one Redistribution per surface). Throws Error if a component set up

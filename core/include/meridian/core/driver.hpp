@@ -66,6 +66,10 @@ class Driver {
   // "sequential, 2x1 process grid, blocks ..." or "concurrent: atmosphere 2 ranks (2x1 ...), ..."
   std::string describe_layout() const;
   int ranks_of(std::size_t n) const noexcept { return slots_[n].placement.ranks(); }
+  // Component n's blocks in run ranks and its refinement over the atmosphere's grid, on every rank:
+  // what the coupler plans its routes from (plan_surface_route in coupler.hpp).
+  const Placement& placement(std::size_t n) const noexcept { return slots_[n].placement; }
+  int refine(std::size_t n) const noexcept { return slots_[n].refine; }
   const Clock& clock() const noexcept { return clock_; }
   // Every component on every rank (the io contract): null decomposition and field pointers, but the
   // same names, metadata and grids, for a component that does not run on this rank. Collective-free.
