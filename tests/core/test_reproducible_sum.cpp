@@ -61,6 +61,24 @@ TEST_CASE("reproducible sum rounds the exact sum once", "[sum]") {
   CHECK(serial_sum({1.7e308, 1.7e308}) == INFINITY);
 }
 
+TEST_CASE("reproducible sum reads every kind of double exactly", "[sum]") {
+  using limits = std::numeric_limits<double>;
+  const double min_normal = limits::min(), tiny = limits::denorm_min();
+  CHECK(serial_sum({min_normal, -tiny}) == std::nextafter(min_normal, 0.0));  // largest subnormal
+  CHECK(serial_sum({std::nextafter(min_normal, 0.0), tiny}) == min_normal);   // across the boundary
+  CHECK(serial_sum({-0.0, 0.0, -0.0}) == 0.0);
+  CHECK(serial_sum({-INFINITY, 1.0}) == -INFINITY);
+  CHECK(serial_sum({limits::max(), -limits::max() / 2}) == limits::max() / 2);
+  // x + x is 2x exactly and x - x is 0 for a mantissa full of ones at every exponent, subnormals too.
+  for (int e = -1074; e <= 1022; e += 7) {
+    const double x = e < -1022 ? std::ldexp(1.0, e) : std::ldexp(2.0 - std::ldexp(1.0, -52), e);
+    INFO("x = " << x);
+    CHECK(serial_sum({x, x}) == 2 * x);
+    CHECK(serial_sum({x, -x, x}) == x);
+    CHECK(serial_sum({-x, -x}) == -2 * x);
+  }
+}
+
 TEST_CASE("k copies of 1e-3 among cancelling 1e16 match the long-double product", "[sum]") {
   // k * fl(1e-3) is exact in long double (64-bit mantissa), so its rounding is the true sum.
   std::vector<double> v;
