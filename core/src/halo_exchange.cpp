@@ -47,7 +47,8 @@ template <bool to_buffer, class Sides, class BoxOf>
 void copy_boxes(const std::vector<Field*>& fields, const Sides& sides, BoxOf box_of, double* buffer, int width) {
   std::array<double*, direction_count> cursor{};
   for (std::size_t s = 0; s < sides.size(); ++s) cursor[s] = buffer + sides[s].offset;
-  const auto [west, east] = west_east_pair(sides);
+  const std::array<int, 2> pair = west_east_pair(sides);  // not a structured binding: clang 14 cannot capture one
+  const int west = pair[0], east = pair[1];
   for_each_plane(fields, width, [&]<int W>(const Field& f, double* plane) {
     for (int s = 0; s < int(sides.size()); ++s)
       if (s != west && s != east)
@@ -61,7 +62,8 @@ void copy_boxes(const std::vector<Field*>& fields, const Sides& sides, BoxOf box
 // Fills the halos whose neighbour is this rank from its own cells at the opposite edge.
 template <class Sides>
 void copy_local(const std::vector<Field*>& fields, const Sides& sides, int width) {
-  const auto [west, east] = west_east_pair(sides);
+  const std::array<int, 2> pair = west_east_pair(sides);  // not a structured binding: clang 14 cannot capture one
+  const int west = pair[0], east = pair[1];
   for_each_plane(fields, width, [&]<int W>(const Field& f, double* plane) {
     for (int s = 0; s < int(sides.size()); ++s)
       if (s != west && s != east)
