@@ -81,6 +81,7 @@ int run(int argc, char** argv, MPI_Comm world) {
   const std::vector<double> work = app::calibrate(config, world);
   core::Driver driver(world, config, app::make_components(), log, work);
   driver.validate();
+  const double sharing = work.empty() ? 1.0 : app::ranks_per_core(world);  // collective
   if (log && !work.empty()) {
     double predicted = 0;
     std::string split;
@@ -91,6 +92,9 @@ int run(int argc, char** argv, MPI_Comm world) {
     }
     *log << "meridian: automatic split " << split << " ranks from a calibration; predicted " << predicted * 1e3
          << " ms per coupling interval\n";
+    if (sharing > 1.0)
+      *log << "meridian: note: up to " << sharing << " ranks per core on a node; the prediction assumes a core "
+           << "per rank, so the components time-slice and the measured interval will be longer\n";
   }
   if (cl.check) {
     app::print_check(log, driver, config, size);

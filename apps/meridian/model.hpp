@@ -22,4 +22,9 @@ core::OptionRegistry declare_all_options();
 // nothing is automatic. Collective over `world`.
 std::vector<double> calibrate(const core::Config& config, MPI_Comm world);
 
+// The most ranks per core on any node: ranks on the node over the cores their affinity masks allow
+// together. Above 1 the ranks time-slice, and a split predicted for a core per rank runs slower.
+// Collective over `world`.
+double ranks_per_core(MPI_Comm world);
+
 }  // namespace meridian::app

@@ -29,6 +29,14 @@ Comm Comm::split(MPI_Comm parent, int color, int key) {
   return owned;
 }
 
+Comm Comm::node_local(MPI_Comm parent) {
+  MPI_Comm out = MPI_COMM_NULL;
+  MERIDIAN_MPI(MPI_Comm_split_type(parent, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &out), parent);
+  Comm owned(out);
+  MERIDIAN_MPI(MPI_Comm_set_errhandler(out, MPI_ERRORS_RETURN), out);
+  return owned;
+}
+
 Comm::~Comm() {
   if (comm_ != MPI_COMM_NULL && mpi_running()) MPI_Comm_free(&comm_);
 }

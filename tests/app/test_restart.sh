@@ -39,4 +39,19 @@ fi
   --atmosphere.ranks=2 --ocean.ranks=1 --land.ranks=1 --restart.from="$tmp/ers/restart_000048.h5" >"$tmp/erl.log"
 grep -q "concurrent layout" "$tmp/erl.log"
 $compare "$tmp/straight" "$tmp/ers" --files 'atmosphere_*.h5' 'ocean_*.h5' 'land_*.h5' 'restart_000096.h5' --diagnostics
-echo "test_restart: ERS, ERP and sequential -> concurrent layout bitwise identical to the straight run"
+
+# The automatic split (every <component>.ranks = 0) on 4 ranks: it says what it chose and predicted,
+# measures the interval and each component's idle share, warns exactly when ranks outnumber the
+# cores they may use, and gives the straight sequential run's answer.
+"$mpiexec" -n 4 "$bin" "${common[@]}" --run.steps=96 --output.dir="$tmp/auto" --coupling.layout=concurrent \
+  --atmosphere.ranks=0 --ocean.ranks=0 --land.ranks=0 >"$tmp/auto.log"
+split=$(sed -n 's/^meridian: automatic split \([0-9]*\) + \([0-9]*\) + \([0-9]*\) ranks from a calibration; predicted [0-9.e+-]* ms per coupling interval$/\1 \2 \3/p' "$tmp/auto.log")
+read -r a o l <<<"$split"
+[[ -n "$split" && $((a + o + l)) -eq 4 && $a -ge 1 && $o -ge 1 && $l -ge 1 ]] ||
+  { echo "test_restart: no valid automatic split line in:" >&2; cat "$tmp/auto.log" >&2; exit 1; }
+grep -q "ms per coupling interval (measured; writes excluded)" "$tmp/auto.log"
+[[ $(grep -cE "^  (atmosphere|ocean|land) +[0-9]+ ranks  advance .* idle [0-9.]+%$" "$tmp/auto.log") -eq 3 ]]
+if (( 4 > $(nproc) )); then grep -q "ranks per core on a node" "$tmp/auto.log"
+else ! grep -q "ranks per core on a node" "$tmp/auto.log"; fi
+$compare "$tmp/straight" "$tmp/auto" --files 'atmosphere_*.h5' 'ocean_*.h5' 'land_*.h5' 'restart_000096.h5' --diagnostics
+echo "test_restart: ERS, ERP, sequential -> concurrent and the automatic split bitwise identical to the straight run"

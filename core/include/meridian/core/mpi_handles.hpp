@@ -18,6 +18,8 @@ class Comm {
   static Comm dup(MPI_Comm parent);
   // MPI_Comm_split of `parent` (collective); ranks with color MPI_UNDEFINED get a null Comm.
   static Comm split(MPI_Comm parent, int color, int key);
+  // The ranks of `parent` that share this rank's node (memory), collective on `parent`.
+  static Comm node_local(MPI_Comm parent);
   ~Comm();
   Comm(Comm&& other) noexcept : comm_(std::exchange(other.comm_, MPI_COMM_NULL)) {}
   Comm& operator=(Comm&& other) noexcept;
