@@ -96,13 +96,17 @@ RunSummary Driver::run(OutputSink& sink, const volatile std::sig_atomic_t* stop_
     clock_.advance(coupling_steps_);
     // Reliability: NaN/Inf/valid-range check of every component (diagnostics.check_every); on failure
     // writes a crash dump and throws NumericalError on every rank (exit status 3). See health_check.hpp.
-    check_fields_if_due(*this, config_, coupling_steps_, sink, comm_);
-    if (due(diag_every)) write_diagnostics(false);
+    bool stop = false;
+    {
+      ScopedTimer t("diagnostics");  // the driver's own per-interval work: checks, sums, stop agreement
+      check_fields_if_due(*this, config_, coupling_steps_, sink, comm_);
+      if (due(diag_every)) write_diagnostics(false);
+      stop = agree_to_stop(stop_flag, comm_);
+    }
     if (due(output_every)) {
       ScopedTimer t("output");
       sink.write_history(clock_, outputs());
     }
-    const bool stop = agree_to_stop(stop_flag, comm_);
     if (due(restart_every) && !clock_.done() && !stop) {
       ScopedTimer t("restart");
       summary.last_restart = sink.write_restart(clock_, outputs());
