@@ -154,15 +154,10 @@ void HaloExchange::finish() {
   if (!local_.empty()) copy_local(fields_, local_, width_);
   if (remote_.empty()) return;
   MERIDIAN_MPI(MPI_Waitall(static_cast<int>(active_.size()), active_.data(), statuses_.data()), comm_.get());
-  for (std::size_t s = 0; s < remote_.size(); ++s) {
-    int received = 0;
-    MERIDIAN_MPI(MPI_Get_count(&statuses_[s], MPI_DOUBLE, &received), comm_.get());
-    if (received != static_cast<int>(remote_[s].count))
-      throw Error(comm_.rank(), "halo exchange",
-                  "expected " + std::to_string(remote_[s].count) + " values from rank " +
-                      std::to_string(remote_[s].peer) + ", received " + std::to_string(received) +
-                      " (ranks disagree on the decomposition or the field set)");
-  }
+  for (std::size_t s = 0; s < remote_.size(); ++s)
+    if (const std::string wrong = received_mismatch(statuses_[s], remote_[s].count, remote_[s].peer, comm_.get());
+        !wrong.empty())
+      throw Error(comm_.rank(), "halo exchange", wrong + " (ranks disagree on the decomposition or the field set)");
   copy_boxes<false>(fields_, remote_, [](const Side& s) -> const Box& { return s.recv; }, recv_buffer_.data(), width_);
 }
 

@@ -95,8 +95,12 @@ Datatype& Datatype::operator=(Datatype&& other) noexcept {
   return *this;
 }
 
-void wait_all(std::vector<MPI_Request>& requests, MPI_Comm comm) {
-  MERIDIAN_MPI(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE), comm);
+std::string received_mismatch(const MPI_Status& status, std::size_t expected, int peer, MPI_Comm comm) {
+  int received = 0;
+  MERIDIAN_MPI(MPI_Get_count(&status, MPI_DOUBLE, &received), comm);
+  if (received >= 0 && std::size_t(received) == expected) return {};
+  return "expected " + std::to_string(expected) + " values from rank " + std::to_string(peer) + ", received " +
+         std::to_string(received);
 }
 
 }  // namespace meridian::core

@@ -145,14 +145,11 @@ void Redistribution::finish(Exchange& e, Phase phase, const char* call) {
   if (e.active.empty()) return;
   MERIDIAN_MPI(MPI_Waitall(int(e.active.size()), e.active.data(), e.statuses.data()), comm_.get());
   for (std::size_t k = 0; k < e.traffic.receives.size(); ++k) {
-    int received = 0;
-    MERIDIAN_MPI(MPI_Get_count(&e.statuses[k], MPI_DOUBLE, &received), comm_.get());
     const Message& m = e.traffic.receives[k];
-    if (received != m.count)
+    if (const std::string wrong = received_mismatch(e.statuses[k], std::size_t(m.count), m.peer, comm_.get());
+        !wrong.empty())
       throw Error(me_, "redistribution",
-                  std::string(call) + ": expected " + std::to_string(m.count) + " values from rank " +
-                      std::to_string(m.peer) + ", received " + std::to_string(received) +
-                      " (ranks disagree on the placements, refinement or values per cell)");
+                  std::string(call) + ": " + wrong + " (ranks disagree on the placements, refinement or values per cell)");
   }
 }
 

@@ -5,8 +5,9 @@
 
 #include <mpi.h>
 
+#include <cstddef>
+#include <string>
 #include <utility>
-#include <vector>
 
 namespace meridian::core {
 
@@ -75,7 +76,8 @@ class Datatype {
   MPI_Datatype type_ = MPI_DATATYPE_NULL;
 };
 
-// Waits for all `requests` (raw handles owned elsewhere); throws on an MPI error.
-void wait_all(std::vector<MPI_Request>& requests, MPI_Comm comm);
+// After a completed receive of doubles: "" if it brought `expected` values, else "expected N values
+// from rank P, received R" for the caller's Error. Throws on an MPI error. Local.
+std::string received_mismatch(const MPI_Status& status, std::size_t expected, int peer, MPI_Comm comm);
 
 }  // namespace meridian::core
