@@ -11,10 +11,6 @@
 namespace meridian::bench {
 
 namespace {
-constexpr double batch_target_seconds = 0.02;  // each timed batch lasts about this long
-constexpr int max_batch = 5000;
-constexpr int warm_up_calls = 5;
-
 // A lower bound for the memory work no exchange avoids: every halo row of every field and level is
 // written, and a row of a wide block lies on a page of its own (with 4 KiB pages, which is also what
 // a hypervisor backing guest memory with small pages gives), so each row costs a TLB miss and a
@@ -29,11 +25,7 @@ double row_visit_seconds(std::vector<core::Field>& fields, int width, MPI_Comm c
         for (int j = -width; j < f.ny() + width; ++j) sum += f(-width, j, k) + f(f.nx() + width - 1, j, k);
     sink = sink + sum;
   };
-  for (int c = 0; c < warm_up_calls; ++c) visit();
-  const int batch = batch_size(time_batch(comm, warm_up_calls, visit), batch_target_seconds, max_batch);
-  std::vector<double> samples;
-  for (int r = 0; r < repeats; ++r) samples.push_back(time_batch(comm, batch, visit));
-  return median(samples);
+  return time_median(comm, repeats, visit);
 }
 
 // start() (pack and send) and finish() (self copies, wait, unpack) timed apart, each call between
@@ -70,15 +62,13 @@ std::vector<Result> run_halo(const Options& o, MPI_Comm comm) {
 
   const int repeats = o.repeats ? o.repeats : 9;
   // Interleaved, so that both see the same machine (other jobs, frequency, memory placement).
-  const PairTiming pair = time_interleaved(comm, repeats, [&] { halo.exchange(); }, [&] { raw.exchange(); },
-                                           batch_target_seconds, max_batch, warm_up_calls);
+  const PairTiming pair = time_interleaved(comm, repeats, [&] { halo.exchange(); }, [&] { raw.exchange(); });
   const double halo_seconds = pair.first, raw_seconds = pair.second;
   const double floor = row_visit_seconds(fields, o.width, comm, repeats);
   const auto [start, finish] = split_seconds(halo, comm, 21);
 
   // Bytes per rank: the largest over ranks, as the timings are the slowest rank's.
-  unsigned long long bytes = halo.bytes_sent(), max_bytes = 0;
-  MPI_Allreduce(&bytes, &max_bytes, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX, comm);
+  const unsigned long long max_bytes = max_over_ranks(static_cast<unsigned long long>(halo.bytes_sent()), comm);
   const double halo_gbs = static_cast<double>(max_bytes) / halo_seconds / 1e9;
   const double raw_gbs = static_cast<double>(max_bytes) / raw_seconds / 1e9;
 

@@ -7,9 +7,8 @@ namespace meridian::bench {
 using core::direction_count;
 using core::direction_offset;
 
-RawHalo::RawHalo(const core::Decomposition& decomp, int width, int values_per_cell) {
-  MERIDIAN_MPI(MPI_Comm_dup(decomp.comm(), &comm_), decomp.comm());
-  MPI_Comm_set_errhandler(comm_, MPI_ERRORS_RETURN);
+RawHalo::RawHalo(const core::Decomposition& decomp, int width, int values_per_cell)
+    : comm_(core::Comm::dup(decomp.comm())) {
   std::size_t offset = 0;
   for (int d = 0; d < direction_count; ++d) {
     const int peer = decomp.neighbour(d);
@@ -26,24 +25,19 @@ RawHalo::RawHalo(const core::Decomposition& decomp, int width, int values_per_ce
   requests_.resize(2 * peers_.size());
 }
 
-RawHalo::~RawHalo() {
-  int finalized = 0;
-  MPI_Finalized(&finalized);
-  if (!finalized) MPI_Comm_free(&comm_);
-}
-
 void RawHalo::exchange() {
+  const MPI_Comm comm = comm_.get();
   const std::size_t n = peers_.size();
   // Tags are the direction of travel as the sender sees it, as in HaloExchange.
   for (std::size_t s = 0; s < n; ++s)
     MERIDIAN_MPI(MPI_Irecv(recv_.data() + peers_[s].offset, static_cast<int>(peers_[s].count), MPI_DOUBLE,
-                           peers_[s].peer, core::opposite(peers_[s].direction), comm_, &requests_[s]),
-                 comm_);
+                           peers_[s].peer, core::opposite(peers_[s].direction), comm, &requests_[s]),
+                 comm);
   for (std::size_t s = 0; s < n; ++s)
     MERIDIAN_MPI(MPI_Isend(send_.data() + peers_[s].offset, static_cast<int>(peers_[s].count), MPI_DOUBLE,
-                           peers_[s].peer, peers_[s].direction, comm_, &requests_[n + s]),
-                 comm_);
-  if (n) MERIDIAN_MPI(MPI_Waitall(static_cast<int>(2 * n), requests_.data(), MPI_STATUSES_IGNORE), comm_);
+                           peers_[s].peer, peers_[s].direction, comm, &requests_[n + s]),
+                 comm);
+  if (n) MERIDIAN_MPI(MPI_Waitall(static_cast<int>(2 * n), requests_.data(), MPI_STATUSES_IGNORE), comm);
 }
 
 }  // namespace meridian::bench

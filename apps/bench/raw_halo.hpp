@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "meridian/core/decomposition.hpp"
+#include "meridian/core/mpi_handles.hpp"
 
 namespace meridian::bench {
 
@@ -16,9 +17,6 @@ class RawHalo {
  public:
   // Collective over decomp.comm() (duplicates it). `values_per_cell` = fields x levels.
   RawHalo(const meridian::core::Decomposition& decomp, int width, int values_per_cell);
-  ~RawHalo();
-  RawHalo(const RawHalo&) = delete;
-  RawHalo& operator=(const RawHalo&) = delete;
 
   // One exchange: post receives, post sends, wait for all.
   void exchange();
@@ -30,7 +28,7 @@ class RawHalo {
     int direction, peer;
     std::size_t offset, count;
   };
-  MPI_Comm comm_ = MPI_COMM_NULL;
+  core::Comm comm_;
   std::vector<Message> peers_;
   std::vector<double> send_, recv_;
   std::vector<MPI_Request> requests_;

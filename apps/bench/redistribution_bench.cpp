@@ -10,15 +10,6 @@
 
 namespace meridian::bench {
 
-namespace {
-// The largest value over ranks: bytes and messages of the rank whose time the batches report.
-unsigned long long max_count(unsigned long long v, MPI_Comm comm) {
-  unsigned long long worst = 0;
-  MERIDIAN_MPI(MPI_Allreduce(&v, &worst, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX, comm), comm);
-  return worst;
-}
-}  // namespace
-
 Result run_redistribution(const core::Driver& driver, std::size_t surface, const std::string& layout, int repeats) {
   const MPI_Comm comm = driver.comm();
   const core::Placement& fine = driver.placement(surface);
@@ -47,8 +38,8 @@ Result run_redistribution(const core::Driver& driver, std::size_t surface, const
       },
       [&] { raw.round(); });
 
-  const unsigned long long bytes = max_count(raw.bytes_sent(), comm);
-  const unsigned long long messages = max_count(static_cast<unsigned long long>(raw.messages()), comm);
+  const unsigned long long bytes = max_over_ranks(static_cast<unsigned long long>(raw.bytes_sent()), comm);
+  const unsigned long long messages = max_over_ranks(static_cast<unsigned long long>(raw.messages()), comm);
   const double gbs = static_cast<double>(bytes) / t.first / 1e9;
   const double raw_gbs = static_cast<double>(bytes) / t.second / 1e9;
   int ranks = 1;

@@ -21,6 +21,12 @@ double max_over_ranks(double seconds, MPI_Comm comm) {
   return worst;
 }
 
+unsigned long long max_over_ranks(unsigned long long count, MPI_Comm comm) {
+  unsigned long long worst = 0;
+  MERIDIAN_MPI(MPI_Allreduce(&count, &worst, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX, comm), comm);
+  return worst;
+}
+
 int batch_size(double seconds_per_call, double target_seconds, int max_calls) {
   if (!(seconds_per_call > 0.0)) return max_calls;
   const double calls = std::ceil(target_seconds / seconds_per_call);

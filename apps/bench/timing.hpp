@@ -12,6 +12,8 @@ double median(std::vector<double> samples);
 
 // Collective: the largest `seconds` over the ranks of `comm`.
 double max_over_ranks(double seconds, MPI_Comm comm);
+// Collective: the largest count (bytes, messages) over the ranks: the rank whose time is reported.
+unsigned long long max_over_ranks(unsigned long long count, MPI_Comm comm);
 
 // Collective: barrier, then `calls` calls of `body`; returns seconds per call, max over ranks.
 template <class Body>
@@ -49,6 +51,17 @@ PairTiming time_interleaved(MPI_Comm comm, int repeats, First&& first, Second&& 
     second_samples.push_back(time_batch(comm, second_batch, second));
   }
   return {median(first_samples), median(second_samples)};
+}
+
+// Collective: seconds per call of one body, as time_interleaved times each of two.
+template <class Body>
+double time_median(MPI_Comm comm, int repeats, Body&& body, double target_seconds = 0.02, int max_calls = 5000,
+                   int warm_up = 5) {
+  for (int c = 0; c < warm_up; ++c) body();
+  const int batch = batch_size(time_batch(comm, warm_up, body), target_seconds, max_calls);
+  std::vector<double> samples;
+  for (int r = 0; r < repeats; ++r) samples.push_back(time_batch(comm, batch, body));
+  return median(samples);
 }
 
 }  // namespace meridian::bench
