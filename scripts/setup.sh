@@ -11,6 +11,10 @@ packages=(
   libboost-program-options-dev
   catch2
   python3-h5py python3-matplotlib python3-xarray python3-netcdf4 netcdf-bin
+  python3-dask                    # xarray.open_mfdataset (README, io_clients); only recommended by python3-xarray
+  cdo                             # io_cdo: conservative remapping and field means of our history files
+  gmt gmt-gshhg-low               # scripts/make_earth_mask.sh: coastlines for grid.mask = earth
+  ffmpeg                          # scripts/plot.py --animate writes MP4
   slurmctld slurmd slurm-client  # the batch-script test runs a real one-node Slurm
   valgrind                        # sanitize_valgrind_app (tests/sanitize)
   clang libclang-rt-14-dev        # fuzz_config: clang's libFuzzer, ASan and UBSan runtimes (tests/fuzz)
