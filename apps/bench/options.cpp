@@ -48,6 +48,12 @@ Options parse_options(int argc, char** argv) {
   if (argc < 2) fail("missing command (halo, stencil, stream, io or coupled)");
   Options o;
   o.command = argv[1];
+  // `--help` anywhere answers with the usage, before any other argument is judged.
+  for (int a = 1; a < argc; ++a)
+    if (std::string_view(argv[a]) == "--help" || std::string_view(argv[a]) == "-h") {
+      o.help = true;
+      return o;
+    }
   const std::string& c = o.command;
   if (c != "halo" && c != "stencil" && c != "stream" && c != "io" && c != "coupled")
     fail("unknown command '" + c + "' (halo, stencil, stream, io or coupled)");

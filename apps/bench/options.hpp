@@ -20,9 +20,11 @@ struct Options {
   std::string config;        // coupled: an INI file like the model's (default: configs/default.ini)
   std::string layout = "sequential";  // coupled: sequential, concurrent, or both (same ranks, compared)
   bool json = false;    // one JSON object per line instead of a table
+  bool help = false;    // --help or -h anywhere: print usage() and run nothing
 };
 
-// Throws core::ConfigError (rank -1) on an unknown command or option, or a bad value.
+// Throws core::ConfigError (rank -1) on an unknown command or option, or a bad value; `--help`
+// or `-h` anywhere wins over every other argument (Options::help).
 Options parse_options(int argc, char** argv);
 
 // The usage text printed for --help and on errors.

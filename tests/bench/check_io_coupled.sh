@@ -3,7 +3,8 @@
 # Runs `meridian-bench io` (256x256, 2 ranks) and `meridian-bench coupled` (8 steps, 2 and 3 ranks)
 # with --json and checks that each prints its lines with the keys scripts/bench.sh reads, that every
 # figure is a positive number, that the redistribution rows send the bytes the route arithmetic says
-# (nothing where every route is local), and that io leaves no scratch folder behind.
+# (nothing where every route is local), that io leaves no scratch folder behind, and that every
+# command answers --help.
 set -euo pipefail
 bench=${1:?usage: check_io_coupled.sh <meridian-bench> [mpirun]}
 mpirun=${2:-mpirun}
@@ -31,6 +32,13 @@ check_line() {
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
+
+# Every command answers --help (and -h) with the usage and status 0, whatever else is on the line.
+for args in "--help" "coupled --help" "io --nx 8 -h" "halo --json --help"; do
+  # shellcheck disable=SC2086
+  help=$("$mpirun" -n 1 "$bench" $args) || fail "meridian-bench $args exited with $?"
+  grep -q '^usage: meridian-bench halo' <<<"$help" || fail "meridian-bench $args printed no usage: $help"
+done
 
 out=$("$mpirun" -n 2 --oversubscribe "$bench" io --nx 256 --ny 256 --repeats 2 --dir "$scratch" --json) ||
   fail "io exited with $?"
