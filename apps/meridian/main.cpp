@@ -17,6 +17,7 @@
 #include "meridian/core/error.hpp"
 #include "meridian/core/run_failure.hpp"
 #include "meridian/io/hdf5_output.hpp"
+#include "meridian/revision.hpp"
 #include "memory_check.hpp"
 #include "model.hpp"
 #include "reports.hpp"

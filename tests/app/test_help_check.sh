@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # --help lists every option grouped by section with defaults and units, printed once on 2 ranks;
+# --version prints the release and the compiled git revision;
 # docs/options.md is what scripts/gen-options-doc.sh makes now; --check validates, prints the
 # decomposition and the estimates, writes nothing and exits 0.
 # usage: test_help_check.sh MERIDIAN SOURCE_DIR MPIEXEC
@@ -16,6 +17,15 @@ done
 grep -q -- "--ocean.heat_capacity (default: 400000000 J m-2 K-1)" "$tmp/help.txt" || fail "--help lacks ocean.heat_capacity with default and units"
 grep -q -- "--run.dt (default: 1800 s)" "$tmp/help.txt" || fail "--help lacks run.dt with its default and units"
 [[ $(grep -c "^usage:" "$tmp/help.txt") -eq 1 ]] || fail "--help printed more than once on 2 ranks"
+
+# --version names the release and the revision that was compiled (regenerated at every build, so a
+# commit after configuring cannot leave a stale revision in the provenance).
+version=$("$mpiexec" -q -n 2 "$bin" --version)
+[[ $(wc -l <<<"$version") -eq 1 ]] || fail "--version printed more than one line on 2 ranks: $version"
+[[ $version =~ ^meridian\ [0-9]+\.[0-9]+\.[0-9]+\ \(([0-9a-f]{12}(-dirty)?|unknown)\)$ ]] || fail "--version: '$version'"
+if head=$(git -C "$src" rev-parse --short=12 HEAD 2>/dev/null); then
+  [[ ${BASH_REMATCH[1]} == "$head"* ]] || fail "--version names ${BASH_REMATCH[1]}, the source is at $head"
+fi
 
 "$src/scripts/gen-options-doc.sh" "$bin" "$tmp/options.md"
 diff -u "$src/docs/options.md" "$tmp/options.md" || fail "docs/options.md is stale: run scripts/gen-options-doc.sh"
