@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages meridian needs, and only those that are missing.
 # Idempotent; takes about a second when everything is present. As root it runs apt-get itself;
-# otherwise it prints the one command to run with sudo and exits 1.
+# otherwise it prints the one command to run with sudo and exits 1. `setup.sh --list` prints the list.
 set -euo pipefail
 
 packages=(
   cmake g++ make pkg-config
+  git                             # the build records the source revision (cmake/MeridianRevision.cmake)
   openmpi-bin libopenmpi-dev
   libhdf5-openmpi-dev hdf5-tools
   libboost-program-options-dev
@@ -23,6 +24,12 @@ packages=(
 if [[ -n "${MERIDIAN_EXTRA_PACKAGES:-}" ]]; then
   read -r -a extra <<<"${MERIDIAN_EXTRA_PACKAGES}"
   packages+=("${extra[@]}")
+fi
+
+# --list: print the packages and stop (tests/setup/check_dependencies.py reads the list from here).
+if [[ "${1:-}" == "--list" ]]; then
+  printf '%s\n' "${packages[@]}"
+  exit 0
 fi
 
 missing=()
