@@ -43,7 +43,7 @@ std::string xdmf_document(const std::string& component, int nx, int ny, const st
   for (const XdmfStep& s : steps) {
     out << "      <Grid Name=\"" << component << "_" << s.step << "\" GridType=\"Uniform\">\n"
         << "        <Time Value=\"" << s.time << "\"/>\n"
-        // 3DRectMesh with one z: a 2DRectMesh renders edge-on in ParaView (ENVIRONMENT.md).
+        // 3DRectMesh with one z: a 2DRectMesh renders edge-on in ParaView (docs/platform-notes.md).
         << "        <Topology TopologyType=\"3DRectMesh\" Dimensions=\"" << dims << "\"/>\n"
         << "        <Geometry GeometryType=\"VXVYVZ\">\n"
         << coordinate_item(s.file, "lon", nx) << coordinate_item(s.file, "lat", ny)

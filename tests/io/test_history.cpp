@@ -1,5 +1,5 @@
 // History files read back value by value after collective writes from several ranks: this is the
-// test that catches Open MPI's OMPIO corrupting collective HDF5 writes (ENVIRONMENT.md).
+// test that catches Open MPI's OMPIO corrupting collective HDF5 writes (docs/platform-notes.md).
 #include <catch2/catch.hpp>
 
 #include <filesystem>

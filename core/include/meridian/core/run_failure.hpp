@@ -1,7 +1,7 @@
 #pragma once
 // Failures of a running model that every rank has already agreed on through a collective, so that
 // main() can report them once (rank 0) and end every rank with the same exit status and a clean
-// MPI_Finalize instead of an MPI_Abort. Exit statuses of the meridian app (docs/reliability-runtime.md):
+// MPI_Finalize instead of an MPI_Abort. Exit statuses of the meridian app (docs/reliability.md):
 //   0 success, 1 unexpected failure (MPI_Abort), 2 invalid input (ConfigError),
 //   3 numerical blow-up (NumericalError), 4 output could not be written (OutputError).
 

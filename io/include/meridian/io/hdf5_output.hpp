@@ -78,7 +78,7 @@ class Hdf5Output : public core::OutputSink {
   };
   void update_xdmf(const core::Clock& clock, const core::ComponentOutput& component, const std::string& file);
 
-  core::Comm comm_;  // a plain dup, never Cartesian: see ENVIRONMENT.md on OMPIO corruption
+  core::Comm comm_;  // a plain dup, never Cartesian: see docs/platform-notes.md on OMPIO corruption
   OutputSettings settings_;
   core::Provenance provenance_;
   std::map<std::string, std::vector<SeriesStep>> series_;  // rank 0: history files per component
