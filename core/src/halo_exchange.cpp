@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <string>
+#include <utility>
 
 #include "meridian/core/error.hpp"
 #include "halo_copy.hpp"
@@ -41,12 +42,13 @@ void for_each_plane(const std::vector<Field*>& fields, int width, Body&& body) {
   });
 }
 
-// Packs (to_buffer) or unpacks every side's box of every field. Buffer layout: per side, field by
-// field, level by level, row by row.
-template <bool to_buffer, class Sides, class BoxOf>
-void copy_boxes(const std::vector<Field*>& fields, const Sides& sides, BoxOf box_of, double* buffer, int width) {
+// Packs (to_buffer) or unpacks every side's box of every field. Buffer layout: per side (at the
+// offset side_of gives), field by field, level by level, row by row.
+template <bool to_buffer, class Sides, class SideOf>
+void copy_boxes(const std::vector<Field*>& fields, const Sides& sides, SideOf side_of, double* buffer, int width) {
   std::array<double*, direction_count> cursor{};
-  for (std::size_t s = 0; s < sides.size(); ++s) cursor[s] = buffer + sides[s].offset;
+  for (std::size_t s = 0; s < sides.size(); ++s) cursor[s] = buffer + side_of(sides[s]).second;
+  const auto box_of = [&](const auto& side) -> const auto& { return side_of(side).first; };
   const std::array<int, 2> pair = west_east_pair(sides);  // not a structured binding: clang 14 cannot capture one
   const int west = pair[0], east = pair[1];
   for_each_plane(fields, width, [&]<int W>(const Field& f, double* plane) {
@@ -104,28 +106,45 @@ HaloExchange::HaloExchange(const Decomposition& decomp, int width, std::vector<F
       local_.push_back(side);
       continue;
     }
-    side.offset = offset;
-    offset += side.count;
     remote_.push_back(side);
+  }
+  // One message per peer. The sender lays its sides to a peer out in direction order; the receiver
+  // expects them in the order of the direction they were sent in, opposite() of its own, so both
+  // agree even when one peer is the neighbour in several directions (periodic wrap over two ranks).
+  std::stable_sort(remote_.begin(), remote_.end(), [](const Side& a, const Side& b) { return a.peer < b.peer; });
+  std::vector<Side*> recv_order;
+  for (Side& s : remote_) recv_order.push_back(&s);
+  std::stable_sort(recv_order.begin(), recv_order.end(), [](const Side* a, const Side* b) {
+    return a->peer != b->peer ? a->peer < b->peer : opposite(a->direction) < opposite(b->direction);
+  });
+  std::size_t recv_offset = 0;
+  for (std::size_t k = 0; k < remote_.size(); ++k) {
+    if (messages_.empty() || messages_.back().peer != remote_[k].peer)
+      messages_.push_back({remote_[k].peer, offset, offset, 0});
+    remote_[k].send_offset = offset;
+    offset += remote_[k].count;
+    recv_order[k]->recv_offset = recv_offset;  // the same peer's group: both orders sort by peer first
+    recv_offset += recv_order[k]->count;
+    messages_.back().count += remote_[k].count;
   }
   send_buffer_.assign(offset, 0.0);
   recv_buffer_.assign(offset, 0.0);
 
-  // Tags are the direction of travel as the sender sees it, so two messages between the same pair
-  // of ranks (periodic wrap over two ranks) never match each other's receive.
-  for (const Side& s : remote_) {
+  // One message each way between two ranks per exchange (and one exchange in flight per
+  // communicator), so a single tag cannot mismatch.
+  for (const Message& m : messages_) {
     MPI_Request r;
-    MERIDIAN_MPI(MPI_Recv_init(recv_buffer_.data() + s.offset, static_cast<int>(s.count), MPI_DOUBLE, s.peer,
-                               opposite(s.direction), comm_.get(), &r),
+    MERIDIAN_MPI(MPI_Recv_init(recv_buffer_.data() + m.recv_offset, static_cast<int>(m.count), MPI_DOUBLE, m.peer, 0,
+                               comm_.get(), &r),
                  comm_.get());
     recv_requests_.emplace_back(r);
-    MERIDIAN_MPI(MPI_Send_init(send_buffer_.data() + s.offset, static_cast<int>(s.count), MPI_DOUBLE, s.peer,
-                               s.direction, comm_.get(), &r),
+    MERIDIAN_MPI(MPI_Send_init(send_buffer_.data() + m.send_offset, static_cast<int>(m.count), MPI_DOUBLE, m.peer, 0,
+                               comm_.get(), &r),
                  comm_.get());
     send_requests_.emplace_back(r);
   }
-  active_.resize(remote_.size() * 2);
-  statuses_.resize(remote_.size() * 2);
+  active_.resize(messages_.size() * 2);
+  statuses_.resize(messages_.size() * 2);
 }
 
 std::size_t HaloExchange::values_in(const Box& box) const {
@@ -137,13 +156,14 @@ std::size_t HaloExchange::values_in(const Box& box) const {
 void HaloExchange::start() {
   if (in_flight_) throw Error(comm_.rank(), "halo exchange", "start() called while an exchange is in flight");
   in_flight_ = true;
-  const std::size_t n = remote_.size();
-  for (std::size_t s = 0; s < n; ++s) active_[s] = recv_requests_[s].get();
+  const std::size_t n = messages_.size();
+  for (std::size_t m = 0; m < n; ++m) active_[m] = recv_requests_[m].get();
   if (n == 0) return;
   MERIDIAN_MPI(MPI_Startall(static_cast<int>(n), active_.data()), comm_.get());
   // Pack every side, then start all sends at once.
-  copy_boxes<true>(fields_, remote_, [](const Side& s) -> const Box& { return s.send; }, send_buffer_.data(), width_);
-  for (std::size_t s = 0; s < n; ++s) active_[n + s] = send_requests_[s].get();
+  copy_boxes<true>(fields_, remote_, [](const Side& s) { return std::pair<const Box&, std::size_t>{s.send, s.send_offset}; },
+                   send_buffer_.data(), width_);
+  for (std::size_t m = 0; m < n; ++m) active_[n + m] = send_requests_[m].get();
   MERIDIAN_MPI(MPI_Startall(static_cast<int>(n), active_.data() + n), comm_.get());
 }
 
@@ -152,13 +172,14 @@ void HaloExchange::finish() {
   in_flight_ = false;
   // Self copies first: they overlap with messages still arriving.
   if (!local_.empty()) copy_local(fields_, local_, width_);
-  if (remote_.empty()) return;
+  if (messages_.empty()) return;
   MERIDIAN_MPI(MPI_Waitall(static_cast<int>(active_.size()), active_.data(), statuses_.data()), comm_.get());
-  for (std::size_t s = 0; s < remote_.size(); ++s)
-    if (const std::string wrong = received_mismatch(statuses_[s], remote_[s].count, remote_[s].peer, comm_.get());
+  for (std::size_t m = 0; m < messages_.size(); ++m)
+    if (const std::string wrong = received_mismatch(statuses_[m], messages_[m].count, messages_[m].peer, comm_.get());
         !wrong.empty())
       throw Error(comm_.rank(), "halo exchange", wrong + " (ranks disagree on the decomposition or the field set)");
-  copy_boxes<false>(fields_, remote_, [](const Side& s) -> const Box& { return s.recv; }, recv_buffer_.data(), width_);
+  copy_boxes<false>(fields_, remote_, [](const Side& s) { return std::pair<const Box&, std::size_t>{s.recv, s.recv_offset}; },
+                    recv_buffer_.data(), width_);
 }
 
 }  // namespace meridian::core

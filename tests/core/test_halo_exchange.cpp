@@ -117,12 +117,21 @@ TEST_CASE("halo exchange rejects misuse", "[halo][errors]") {
   halo.finish();
 }
 
-TEST_CASE("halo exchange sends one message per remote neighbour with all fields", "[halo]") {
+TEST_CASE("halo exchange sends one message per neighbouring rank with all fields and directions", "[halo]") {
   const int p = world_size();
   Decomposition d(world(), {40, 30, true, false}, {p, 1});
   Field a("a", d, 2), b("b", d, 2, 2);
   HaloExchange halo(d, 2, {&a, &b});
-  // Along x only: west and east are remote unless px == 1 (both are this rank: no messages).
-  CHECK(halo.messages() == (p == 1 ? 0 : 2));
+  // Along x only: west and east are remote unless px == 1 (both are this rank: no messages); with
+  // two ranks they are the same rank, so one message carries both sides.
+  CHECK(halo.messages() == (p == 1 ? 0 : p == 2 ? 1 : 2));
   CHECK(halo.bytes_sent() == (p == 1 ? 0u : 2u * 2 * 30 * 3 * sizeof(double)));
+
+  // On a 1 x P grid the rank to the north is also the one to the north-east and north-west (x is
+  // periodic over one rank): one message per neighbouring rank, corners included.
+  Decomposition rows(world(), {40, 8 * p, true, false}, {1, p});
+  Field c("c", rows, 2);
+  HaloExchange by_rows(rows, 2, {&c});
+  const int peers = p == 1 ? 0 : (rows.rank() == 0 || rows.rank() == p - 1) ? 1 : 2;
+  CHECK(by_rows.messages() == peers);
 }

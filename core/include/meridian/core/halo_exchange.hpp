@@ -6,8 +6,9 @@
 //   compute_interior();                        // owned cells may be read and written
 //   halo.finish();                             // wait, unpack: halos (corners too) are now valid
 //
-// One message per neighbour direction carries every field. Neighbours that are this rank itself
-// (one rank across a periodic direction) are served by a local copy, with no MPI traffic.
+// One message per neighbouring rank carries every field and every direction shared with that rank
+// (on a 1 x P grid, N, NE and NW are one message). Neighbours that are this rank itself (one rank
+// across a periodic direction) are served by a local copy, with no MPI traffic.
 
 #include <cstddef>
 #include <vector>
@@ -44,8 +45,8 @@ class HaloExchange {
   int width() const noexcept { return width_; }
   // Bytes this rank sends to other ranks per exchange (self copies excluded).
   std::size_t bytes_sent() const noexcept { return send_buffer_.size() * sizeof(double); }
-  // Number of distinct messages this rank sends per exchange.
-  int messages() const noexcept { return static_cast<int>(remote_.size()); }
+  // Number of messages this rank sends per exchange: one per distinct neighbouring rank.
+  int messages() const noexcept { return static_cast<int>(messages_.size()); }
 
  private:
   struct Box {
@@ -55,8 +56,13 @@ class HaloExchange {
     int direction;
     int peer;
     Box send, recv;
-    std::size_t offset = 0;  // into the send and receive buffers
-    std::size_t count = 0;   // doubles per message
+    std::size_t send_offset = 0, recv_offset = 0;  // into the send and receive buffers
+    std::size_t count = 0;                         // doubles each way
+  };
+  // The sides shared with one peer travel as one message: contiguous spans of both buffers.
+  struct Message {
+    int peer;
+    std::size_t send_offset, recv_offset, count;
   };
   std::size_t values_in(const Box& box) const;
 
@@ -64,6 +70,7 @@ class HaloExchange {
   int width_;
   std::vector<Field*> fields_;
   std::vector<Side> remote_, local_;
+  std::vector<Message> messages_;
   std::vector<double> send_buffer_, recv_buffer_;
   std::vector<Request> recv_requests_, send_requests_;  // persistent, owned
   std::vector<MPI_Request> active_;                     // raw copies for Startall/Waitall
