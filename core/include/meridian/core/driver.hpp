@@ -71,6 +71,9 @@ class Driver {
   const Placement& placement(std::size_t n) const noexcept { return slots_[n].placement; }
   int refine(std::size_t n) const noexcept { return slots_[n].refine; }
   const Clock& clock() const noexcept { return clock_; }
+  // What shaped the state a restart carries (run.dt, each component's time step, the land-sea mask):
+  // written into every restart and checked against restart.from. The same on every rank.
+  const std::vector<StateSetting>& state_settings() const noexcept { return state_settings_; }
   // Every component on every rank (the io contract): null decomposition and field pointers, but the
   // same names, metadata and grids, for a component that does not run on this rank. Collective-free.
   std::vector<ComponentOutput> outputs();
@@ -89,6 +92,7 @@ class Driver {
   void report_timings(double loop_seconds, long long intervals);
   void lay_out(const std::vector<double>& work);
   void make_masks();
+  std::vector<StateSetting> describe_state() const;  // collective: the mask digests
 
   // One per component, in registration order.
   struct Slot {
@@ -112,6 +116,7 @@ class Driver {
   std::optional<Coupler> coupler_;
   long long coupling_steps_;
   bool restored_ = false;
+  std::vector<StateSetting> state_settings_;
 };
 
 }  // namespace meridian::core
