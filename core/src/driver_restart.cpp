@@ -1,7 +1,7 @@
 // Restarts as the driver sees them: what shaped the state (recorded in every restart file) and
 // restoring it; the file format and its checks are io's (io/src/restart_*).
 #include <algorithm>
-#include <cstdio>
+#include <charconv>
 #include <ostream>
 
 #include "meridian/core/driver.hpp"
@@ -12,10 +12,11 @@
 namespace meridian::core {
 
 namespace {
+// The shortest text that reads back as the same double: equal texts are equal steps.
 std::string exact(double seconds) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", seconds);
-  return buf;
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, seconds);
+  return ec == std::errc() ? std::string(buf, end) : std::string("?");
 }
 }  // namespace
 

@@ -6,7 +6,8 @@
 #    file from an older meridian: exit 2 on every rank, exactly one line naming the file and what
 #    differs, no MPI_Abort banner, no doubled "rank N:" prefix;
 #  - a valid restart written on 2 ranks restores on 3 and continues bit-for-bit, and its checksums
-#    are the ones a 1-rank run writes; a mask file at another path with the same fractions is accepted.
+#    are the ones a 1-rank run writes; a time step spelled out as its default and a mask file at
+#    another path with the same fractions are accepted.
 # usage: test_restart_trust.sh MERIDIAN SOURCE_DIR MPIEXEC
 set -uo pipefail
 bin="$1" src="$2" mpiexec="$3"
@@ -35,8 +36,9 @@ for n in names:
     ca, cb = a[n].attrs["checksum"], b[n].attrs["checksum"]
     assert len(ca) == 16 and ca == cb, (n, ca, cb)
 PY
+# atmosphere.dt = 1800 spelled out is the base run's 0 (= run.dt): time steps are compared as they run.
 run -n 3 "$bin" "${common[@]}" --run.steps=12 --restart.every=0 --output.dir="$tmp/resumed" --restart.from="$good" \
-  >"$tmp/resumed.log" || die "resuming a valid restart on 3 ranks failed"
+  --atmosphere.dt=1800 >"$tmp/resumed.log" || die "resuming a valid restart on 3 ranks failed"
 grep -q "restarted from" "$tmp/resumed.log" || die "no 'restarted from' line"
 $py "$src/tests/app/compare_outputs.py" "$tmp/straight/restart_000012.h5" "$tmp/resumed/restart_000012.h5" ||
   die "2 ranks -> restart -> 3 ranks is not bitwise the straight 1-rank run"
