@@ -49,7 +49,9 @@ class Driver {
   void validate() const;
 
   // Collective. Restores the state from restart.from if it is set (before anything is written, so a
-  // bad restart file changes nothing in the output folder); throws ConfigError for a bad file.
+  // bad restart file changes nothing in the output folder). Throws the same one-line ConfigError on
+  // every rank for a bad file, one whose state_settings() differ from this run's, or one written at a
+  // step beyond run.steps or off the coupling interval (docs/reliability.md).
   void restore(OutputSink& sink);
   // Collective. Runs to run.steps or until a stop is requested through `stop_flag` (set by a signal
   // handler; ranks agree with a reduction), then writes a restart file.
