@@ -31,8 +31,10 @@ constexpr double seconds_per_day = 86400.0;
 class NullSink : public core::OutputSink {
  public:
   void write_history(const core::Clock&, const std::vector<core::ComponentOutput>&) override {}
-  std::string write_restart(const core::Clock&, const std::vector<core::ComponentOutput>&) override { return {}; }
-  long long read_restart(const std::string&, const std::vector<core::ComponentOutput>&) override { return 0; }
+  std::string write_restart(const core::Clock&, const std::vector<core::ComponentOutput>&,
+                            const std::vector<core::StateSetting>&) override { return {}; }
+  long long read_restart(const std::string&, const std::vector<core::ComponentOutput>&,
+                         const std::vector<core::StateSetting>&) override { return 0; }
 };
 
 // Collective: rank 0 reads the file, every rank gets its bytes, or the same ConfigError.

@@ -80,6 +80,7 @@ Driver::Driver(MPI_Comm comm, const Config& config, std::vector<std::unique_ptr<
   for (std::size_t n = 1; n < components_.size(); ++n)
     if (components_[n]->role() == CouplingRole::surface) surfaces.push_back(side(n));
   coupler_.emplace(comm_, side(0), std::move(surfaces));
+  state_settings_ = describe_state();
 }
 
 // Grids, masks, rank split and decompositions. Every check is arithmetic done alike on every rank,

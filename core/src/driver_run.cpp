@@ -45,18 +45,6 @@ bool agree_to_stop(const volatile std::sig_atomic_t* flag, MPI_Comm comm) {
 
 }  // namespace
 
-void Driver::restore(OutputSink& sink) {
-  const std::string from = config_.text("restart.from");
-  if (from.empty()) return;
-  ScopedTimer t("restart");
-  const long long step = sink.read_restart(from, outputs());
-  clock_ = Clock(clock_.dt(), clock_.total_steps(), step);
-  for (std::size_t n = 0; n < components_.size(); ++n)
-    if (runs_here(n)) components_[n]->restarted(clock_.time());
-  restored_ = true;
-  if (log_) *log_ << "meridian: restarted from " << from << " at step " << step << " (" << clock_.date() << ")\n";
-}
-
 RunSummary Driver::run(OutputSink& sink, const volatile std::sig_atomic_t* stop_flag) {
   RunSummary summary;
   if (restored_ && rank_ == 0) truncate_diagnostics(config_.text("output.dir") + "/diagnostics.csv", clock_.step());
@@ -109,7 +97,7 @@ RunSummary Driver::run(OutputSink& sink, const volatile std::sig_atomic_t* stop_
     }
     if (due(restart_every) && !clock_.done() && !stop) {
       ScopedTimer t("restart");
-      summary.last_restart = sink.write_restart(clock_, outputs());
+      summary.last_restart = sink.write_restart(clock_, outputs(), state_settings_);
     }
     if (due(progress_every) || clock_.done()) report_progress(wall_start, summary.first_step, summary.initial_energy);
     if (stop && !clock_.done()) {
@@ -119,7 +107,7 @@ RunSummary Driver::run(OutputSink& sink, const volatile std::sig_atomic_t* stop_
   }
   {
     ScopedTimer t("restart");
-    summary.last_restart = sink.write_restart(clock_, outputs());
+    summary.last_restart = sink.write_restart(clock_, outputs(), state_settings_);
   }
   summary.last_step = clock_.step();
   summary.final_energy = total_energy();

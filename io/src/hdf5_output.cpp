@@ -144,7 +144,8 @@ void Hdf5Output::update_xdmf(const core::Clock& clock, const core::ComponentOutp
   write_text_atomically(path, xdmf_document(component.name, nx, ny, steps, fields));
 }
 
-std::string Hdf5Output::write_restart(const core::Clock& clock, const std::vector<core::ComponentOutput>& components) {
+std::string Hdf5Output::write_restart(const core::Clock& clock, const std::vector<core::ComponentOutput>& components,
+                                      const std::vector<core::StateSetting>& settings) {
   const std::string final_path = step_file_path(settings_.dir, "restart", clock.step());
   const std::string temporary = temporary_path(final_path);
   // Older restart files are pruned only once the new one is complete and durable under its final name.
@@ -152,7 +153,7 @@ std::string Hdf5Output::write_restart(const core::Clock& clock, const std::vecto
   for (const core::ComponentOutput& c : components) all.push_back(&c);
   write_safely(
       comm_.get(), temporary, final_path, file_bytes(all, true, false, provenance_),
-      [&] { write_restart_file(temporary, comm_.get(), comm_.rank(), clock, components, provenance_); },
+      [&] { write_restart_file(temporary, comm_.get(), comm_.rank(), clock, components, settings, provenance_); },
       [&] { rename_into_place(temporary, final_path, true); });
   on_rank0(comm_.get(), [&] {
     if (settings_.restart_keep == 0) return;
@@ -186,19 +187,20 @@ std::vector<std::string> Hdf5Output::write_crash_dump(const core::Clock& clock,
   return written;
 }
 
-long long Hdf5Output::read_restart(const std::string& path, const std::vector<core::ComponentOutput>& components) {
+long long Hdf5Output::read_restart(const std::string& path, const std::vector<core::ComponentOutput>& components,
+                                   const std::vector<core::StateSetting>& settings) {
   std::vector<ExpectedComponent> expected;
   for (const core::ComponentOutput& component : components) {
     ExpectedComponent e{component.name, component.grid ? component.grid->nx() : 0,
                         component.grid ? component.grid->ny() : 0, {}};
     for (const SelectedField& f : select_fields(component, FieldUse::restart, comm_.get()))
-      e.fields.push_back({f.entry->meta.name, f.nz, e.ny, e.nx});
+      e.fields.push_back({f.entry->meta.name, f.nz, e.ny, e.nx, ""});
     expected.push_back(std::move(e));
   }
   // Rank 0 checks everything first so that a bad file fails every rank alike with one message,
   // before any rank enters a collective HDF5 call that the others might never reach.
   on_rank0(comm_.get(), [&] {
-    const std::string why = restart_mismatch(read_restart_info(path), expected);
+    const std::string why = restart_mismatch(read_restart_info(path), expected, settings);
     if (!why.empty()) throw core::ConfigError(-1, "", why);
   });
   return read_restart_fields(path, comm_.get(), comm_.rank(), components);

@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <sstream>
 
-#include "field_selection.hpp"
 #include "meridian/core/error.hpp"
+#include "meridian/core/state_digest.hpp"
 #include "meridian/io/hdf5_io.hpp"
 #include "restart_file.hpp"
 
@@ -30,6 +30,40 @@ std::string bracketed(std::vector<std::string> names) {
   throw core::ConfigError(-1, "", "restart file '" + path + "' " + why);
 }
 
+// "float32", "int64", "float64 big-endian", "a string": what a dataset holds instead of float64.
+std::string describe_type(hid_t type) {
+  const H5T_class_t kind = H5Tget_class(type);
+  const std::string bits = std::to_string(H5Tget_size(type) * 8);
+  const bool big = (kind == H5T_FLOAT || kind == H5T_INTEGER) && H5Tget_order(type) == H5T_ORDER_BE;
+  if (kind == H5T_FLOAT) return "float" + bits + (big ? " big-endian" : "");
+  if (kind == H5T_INTEGER) return "int" + bits + (big ? " big-endian" : "");
+  if (kind == H5T_STRING) return "a string";
+  return "a non-numeric type (HDF5 class " + std::to_string(int(kind)) + ")";
+}
+
+// The checks on one dataset that need no data: shape, type (never converted: a float32 state would
+// be widened silently) and a well-formed checksum. Returns the dataset's description.
+RestartFieldInfo read_field(hid_t group, const std::string& path, const std::string& name, const std::string& field,
+                            const H5Where& where) {
+  const std::string full = name + "/" + field;
+  if (!has_link(group, field, where)) reject(path, "lists field '" + full + "' but has no dataset for it");
+  H5Dataset dataset(H5Dopen2(group, field.c_str(), H5P_DEFAULT), where, "opening '" + full + "'");
+  H5Dataspace space(H5Dget_space(dataset.get()), where, "reading the shape of '" + full + "'");
+  hsize_t dims[3] = {0, 0, 0};
+  if (H5Sget_simple_extent_ndims(space.get()) != 3) reject(path, "has field '" + full + "' that is not 3-D");
+  check_h5(H5Sget_simple_extent_dims(space.get(), dims, nullptr), where, "reading the shape of '" + full + "'");
+  H5Datatype type(H5Dget_type(dataset.get()), where, "reading the type of '" + full + "'");
+  if (H5Tequal(type.get(), H5T_IEEE_F64LE) <= 0)
+    reject(path, "has dataset '" + full + "' stored as " + describe_type(type.get()) +
+                     "; restart datasets must be float64 (little-endian) and are never converted");
+  std::uint64_t digest = 0;
+  const std::string checksum =
+      has_attribute(dataset.get(), "checksum", where) ? read_string_attribute(dataset.get(), "checksum", where) : "";
+  if (!core::parse_digest_hex(checksum, digest))
+    reject(path, "has dataset '" + full + "' without a valid checksum attribute (16 hex digits)");
+  return {field, int(dims[0]), int(dims[1]), int(dims[2]), checksum};
+}
+
 RestartComponentInfo read_component(hid_t file, const std::string& path, const std::string& name,
                                     const H5Where& where) {
   if (!has_link(file, name, where)) reject(path, "lists component '" + name + "' but has no group for it");
@@ -38,15 +72,8 @@ RestartComponentInfo read_component(hid_t file, const std::string& path, const s
   c.name = name;
   c.nx = int(read_int_attribute(group.get(), "nx", where));
   c.ny = int(read_int_attribute(group.get(), "ny", where));
-  for (const std::string& field : split_lines(read_string_attribute(group.get(), "fields", where))) {
-    if (!has_link(group.get(), field, where)) reject(path, "lists field '" + name + "/" + field + "' but has no dataset for it");
-    H5Dataset dataset(H5Dopen2(group.get(), field.c_str(), H5P_DEFAULT), where, "opening '" + name + "/" + field + "'");
-    H5Dataspace space(H5Dget_space(dataset.get()), where, "reading the shape of '" + field + "'");
-    hsize_t dims[3] = {0, 0, 0};
-    if (H5Sget_simple_extent_ndims(space.get()) != 3) reject(path, "has field '" + name + "/" + field + "' that is not 3-D");
-    check_h5(H5Sget_simple_extent_dims(space.get(), dims, nullptr), where, "reading the shape of '" + field + "'");
-    c.fields.push_back({field, int(dims[0]), int(dims[1]), int(dims[2])});
-  }
+  for (const std::string& field : split_lines(read_string_attribute(group.get(), "fields", where)))
+    c.fields.push_back(read_field(group.get(), path, name, field, where));
   return c;
 }
 
@@ -54,6 +81,11 @@ RestartInfo read_info_unchecked(const std::string& path, hid_t file, const H5Whe
   if (!has_attribute(file, "format", where) || read_string_attribute(file, "format", where) != restart_format)
     reject(path, "is not a meridian restart file (no format = \"meridian-restart\" attribute)");
   long long version = read_int_attribute(file, "format_version", where);
+  if (version == 1)
+    reject(path,
+           "was written by an older meridian (restart format 1, without the checksums and the settings that "
+           "shaped its state, which this version checks): continue it with the meridian that wrote it, or "
+           "start from initial conditions");
   if (version != restart_format_version)
     reject(path, "has format version " + std::to_string(version) + " but this build reads version " +
                      std::to_string(restart_format_version));
@@ -66,6 +98,15 @@ RestartInfo read_info_unchecked(const std::string& path, hid_t file, const H5Whe
   info.version = read_string_attribute(file, "meridian_version", where);
   info.git_revision = read_string_attribute(file, "git_revision", where);
   info.config_digest = read_string_attribute(file, "config_digest", where);
+  if (info.step < 0 || info.step > info.total_steps || !(info.dt > 0) || info.time != double(info.step) * info.dt)
+    reject(path, "has an inconsistent clock (step " + std::to_string(info.step) + " of " +
+                     std::to_string(info.total_steps) + ", dt " + std::to_string(info.dt) + " s, time " +
+                     std::to_string(info.time) + " s; time must be step * dt)");
+  for (const std::string& line : split_lines(read_string_attribute(file, "state_settings", where))) {
+    const std::size_t a = line.find('\t'), b = line.find('\t', a == std::string::npos ? a : a + 1);
+    if (b == std::string::npos) reject(path, "has a malformed state_settings line '" + line + "'");
+    info.settings.push_back({line.substr(0, a), line.substr(a + 1, b - a - 1), line.substr(b + 1)});
+  }
   for (const std::string& name : split_lines(read_string_attribute(file, "components", where)))
     info.components.push_back(read_component(file, path, name, where));
   return info;
@@ -89,10 +130,32 @@ RestartInfo read_restart_info(const std::string& path) {
     throw;
   } catch (const core::Error& e) {
     reject(path, "is damaged or incomplete: " + e.message());
+  } catch (const std::exception& e) {  // e.g. a length attribute too large to allocate
+    reject(path, "is damaged or incomplete: " + std::string(e.what()));
   }
 }
 
-std::string restart_mismatch(const RestartInfo& info, const std::vector<ExpectedComponent>& components) {
+namespace {
+// "written with run.dt = 1800, this run has 3600" for the first setting that differs, "" if none.
+std::string settings_mismatch(const std::vector<core::StateSetting>& saved,
+                              const std::vector<core::StateSetting>& run) {
+  const auto shown = [](const core::StateSetting& s) { return s.shown.empty() ? s.value : s.shown; };
+  for (const core::StateSetting& want : run) {
+    const auto have = std::find_if(saved.begin(), saved.end(), [&](const auto& s) { return s.key == want.key; });
+    if (have == saved.end()) return "records no " + want.key + " (this run has " + shown(want) + ")";
+    if (have->value != want.value)
+      return "was written with " + want.key + " = " + shown(*have) + ", this run has " + shown(want);
+  }
+  for (const core::StateSetting& have : saved) {
+    if (std::none_of(run.begin(), run.end(), [&](const auto& s) { return s.key == have.key; }))
+      return "was written with " + have.key + " = " + shown(have) + ", which this run does not have";
+  }
+  return "";
+}
+}  // namespace
+
+std::string restart_mismatch(const RestartInfo& info, const std::vector<ExpectedComponent>& components,
+                             const std::vector<core::StateSetting>& settings) {
   const std::string file = "restart file '" + info.path + "' ";
   std::vector<std::string> have, want;
   for (const auto& c : info.components) have.push_back(c.name);
@@ -110,8 +173,8 @@ std::string restart_mismatch(const RestartInfo& info, const std::vector<Expected
     for (const auto& f : saved.fields) have.push_back(f.name);
     for (const auto& f : run.fields) want.push_back(f.name);
     if (bracketed(have) != bracketed(want))
-      return file + "has restart fields " + bracketed(have) + " for component '" + run.name +
-             "' but this run has " + bracketed(want);
+      return file + "has restart fields " + bracketed(have) + " for component '" + run.name + "' but this run has " +
+             bracketed(want);
     for (const RestartFieldInfo& f : run.fields) {
       const auto& s = *std::find_if(saved.fields.begin(), saved.fields.end(),
                                     [&](const RestartFieldInfo& x) { return x.name == f.name; });
@@ -121,106 +184,8 @@ std::string restart_mismatch(const RestartInfo& info, const std::vector<Expected
                std::to_string(f.nz) + "x" + std::to_string(run.ny) + "x" + std::to_string(run.nx);
     }
   }
-  return "";
-}
-
-long long read_restart_fields(const std::string& path, MPI_Comm comm, int rank,
-                              const std::vector<core::ComponentOutput>& components) {
-  const H5Where where{rank, path};
-  H5File file = open_parallel_file(path, comm, where);
-  const long long step = read_int_attribute(file.get(), "step", where);
-  for (const auto& component : components) {
-    H5Group group(H5Gopen2(file.get(), component.name.c_str(), H5P_DEFAULT), where, "opening '" + component.name + "'");
-    for (const core::FieldEntry& entry : component.fields) {
-      if (!entry.meta.restart) continue;
-      H5Dataset dataset(H5Dopen2(group.get(), entry.meta.name.c_str(), H5P_DEFAULT), where,
-                        "opening '" + component.name + "/" + entry.meta.name + "'");
-      read_block(dataset.get(), 0, entry.field, component.decomposition, where);
-    }
-  }
-  file.close(where, "closing the file");
-  return step;
-}
-
-namespace {
-struct Packer {
-  std::string bytes;
-  template <typename T>
-  void number(T v) { bytes.append(reinterpret_cast<const char*>(&v), sizeof v); }
-  void text(const std::string& s) { number<unsigned long long>(s.size()); bytes += s; }
-};
-struct Unpacker {
-  const std::string& bytes;
-  std::size_t at = 0;
-  template <typename T>
-  T number() {
-    T v{};
-    if (at + sizeof v > bytes.size()) throw core::Error(-1, "unpacking restart info", "short buffer");
-    std::memcpy(&v, bytes.data() + at, sizeof v);
-    at += sizeof v;
-    return v;
-  }
-  std::string text() {
-    auto n = number<unsigned long long>();
-    if (at + n > bytes.size()) throw core::Error(-1, "unpacking restart info", "short buffer");
-    std::string s = bytes.substr(at, n);
-    at += n;
-    return s;
-  }
-};
-}  // namespace
-
-std::string pack(const RestartInfo& info) {
-  Packer p;
-  p.text(info.path);
-  p.number(info.step);
-  p.number(info.total_steps);
-  p.number(info.dt);
-  p.number(info.time);
-  p.text(info.version);
-  p.text(info.git_revision);
-  p.text(info.config_digest);
-  p.number<unsigned long long>(info.components.size());
-  for (const auto& c : info.components) {
-    p.text(c.name);
-    p.number(c.nx);
-    p.number(c.ny);
-    p.number<unsigned long long>(c.fields.size());
-    for (const auto& f : c.fields) {
-      p.text(f.name);
-      p.number(f.nz);
-      p.number(f.ny);
-      p.number(f.nx);
-    }
-  }
-  return p.bytes;
-}
-
-RestartInfo unpack(const std::string& bytes) {
-  Unpacker u{bytes};
-  RestartInfo info;
-  info.path = u.text();
-  info.step = u.number<long long>();
-  info.total_steps = u.number<long long>();
-  info.dt = u.number<double>();
-  info.time = u.number<double>();
-  info.version = u.text();
-  info.git_revision = u.text();
-  info.config_digest = u.text();
-  info.components.resize(u.number<unsigned long long>());
-  for (auto& c : info.components) {
-    c.name = u.text();
-    c.nx = u.number<int>();
-    c.ny = u.number<int>();
-    c.fields.resize(u.number<unsigned long long>());
-    for (auto& f : c.fields) {
-      f.name = u.text();
-      f.nz = u.number<int>();
-      f.ny = u.number<int>();
-      f.nx = u.number<int>();
-    }
-  }
-  return info;
+  const std::string why = settings_mismatch(info.settings, settings);
+  return why.empty() ? "" : file + why;
 }
 
 }  // namespace meridian::io

@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
       ocn.fill(step);
       out.write_history(core::Clock(3600.0, 72, step), {atm.out, ocn.out});
     }
-    out.write_restart(core::Clock(3600.0, 72, 72), {atm.out, ocn.out});
+    out.write_restart(core::Clock(3600.0, 72, 72), {atm.out, ocn.out}, {{"run.dt", "3600", ""}});
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s\n", e.what());
     status = 1;

@@ -14,8 +14,10 @@ namespace {
 class NullSink : public core::OutputSink {
  public:
   void write_history(const core::Clock&, const std::vector<core::ComponentOutput>&) override {}
-  std::string write_restart(const core::Clock&, const std::vector<core::ComponentOutput>&) override { return {}; }
-  long long read_restart(const std::string&, const std::vector<core::ComponentOutput>&) override { return 0; }
+  std::string write_restart(const core::Clock&, const std::vector<core::ComponentOutput>&,
+                            const std::vector<core::StateSetting>&) override { return {}; }
+  long long read_restart(const std::string&, const std::vector<core::ComponentOutput>&,
+                         const std::vector<core::StateSetting>&) override { return 0; }
 };
 
 // Collective over `comm`: ranks where the component does not run (null decomposition) add zeros.

@@ -49,7 +49,9 @@ class Driver {
   void validate() const;
 
   // Collective. Restores the state from restart.from if it is set (before anything is written, so a
-  // bad restart file changes nothing in the output folder); throws ConfigError for a bad file.
+  // bad restart file changes nothing in the output folder). Throws the same one-line ConfigError on
+  // every rank for a bad file, one whose state_settings() differ from this run's, or one written at a
+  // step beyond run.steps or off the coupling interval (docs/reliability.md).
   void restore(OutputSink& sink);
   // Collective. Runs to run.steps or until a stop is requested through `stop_flag` (set by a signal
   // handler; ranks agree with a reduction), then writes a restart file.
@@ -71,6 +73,9 @@ class Driver {
   const Placement& placement(std::size_t n) const noexcept { return slots_[n].placement; }
   int refine(std::size_t n) const noexcept { return slots_[n].refine; }
   const Clock& clock() const noexcept { return clock_; }
+  // What shaped the state a restart carries (run.dt, each component's time step, the land-sea mask):
+  // written into every restart and checked against restart.from. The same on every rank.
+  const std::vector<StateSetting>& state_settings() const noexcept { return state_settings_; }
   // Every component on every rank (the io contract): null decomposition and field pointers, but the
   // same names, metadata and grids, for a component that does not run on this rank. Collective-free.
   std::vector<ComponentOutput> outputs();
@@ -89,6 +94,7 @@ class Driver {
   void report_timings(double loop_seconds, long long intervals);
   void lay_out(const std::vector<double>& work);
   void make_masks();
+  std::vector<StateSetting> describe_state() const;  // collective: the mask digests
 
   // One per component, in registration order.
   struct Slot {
@@ -112,6 +118,7 @@ class Driver {
   std::optional<Coupler> coupler_;
   long long coupling_steps_;
   bool restored_ = false;
+  std::vector<StateSetting> state_settings_;
 };
 
 }  // namespace meridian::core

@@ -28,16 +28,29 @@ struct Provenance {
   std::string process_grid;   // Decomposition::describe()
 };
 
+// A setting that shaped the restored state, recorded in every restart file and checked when one is
+// read (docs/reliability.md lists which settings and why): `value` is compared exactly; `shown` is
+// how an error message prints it ("" prints `value`).
+struct StateSetting {
+  std::string key;    // "run.dt", "ocean.dt", "grid.mask"
+  std::string value;  // "1800", the ocean-fraction digests
+  std::string shown;  // "continents (ocean fractions 1f2e...)"
+};
+
 class OutputSink {
  public:
   virtual ~OutputSink() = default;
   // Writes the output fields (metadata.output) of every component at `clock`'s time.
   virtual void write_history(const Clock& clock, const std::vector<ComponentOutput>& components) = 0;
-  // Writes every restart field (metadata.restart) and the clock atomically; returns the file's path.
-  virtual std::string write_restart(const Clock& clock, const std::vector<ComponentOutput>& components) = 0;
-  // Checks that `path` matches this run (grid, components, fields), fills every restart field and
-  // returns the step it was written at. Throws ConfigError naming the file and the mismatch.
-  virtual long long read_restart(const std::string& path, const std::vector<ComponentOutput>& components) = 0;
+  // Writes every restart field (metadata.restart), the clock and `settings` atomically; returns the
+  // file's path.
+  virtual std::string write_restart(const Clock& clock, const std::vector<ComponentOutput>& components,
+                                    const std::vector<StateSetting>& settings) = 0;
+  // Checks that `path` matches this run (grid, components, fields, `settings`), fills every restart
+  // field, checks the values (finite, the stored checksums) and returns the step it was written at.
+  // Throws ConfigError on every rank, naming the file and the first mismatch.
+  virtual long long read_restart(const std::string& path, const std::vector<ComponentOutput>& components,
+                                 const std::vector<StateSetting>& settings) = 0;
   // After a failed numerical check (core/health_check.hpp): writes every field of every component,
   // labelled as a crash dump with `reason`, where no history or restart file will mistake it for
   // one of theirs; returns the paths written. The default, for sinks that store no files, writes

@@ -25,6 +25,7 @@ struct OutputSettings {
 struct RestartFieldInfo {
   std::string name;
   int nz = 0, ny = 0, nx = 0;  // dataset shape
+  std::string checksum;        // core::digest_hex of core::cell_digest over the dataset (io/README.md)
 };
 struct RestartComponentInfo {
   std::string name;
@@ -38,6 +39,7 @@ struct RestartInfo {
   double dt = 0;    // s
   double time = 0;  // s since the start of the run
   std::string version, git_revision, config_digest;
+  std::vector<core::StateSetting> settings;  // what shaped the state (core::Driver::state_settings)
   std::vector<RestartComponentInfo> components;
 };
 
@@ -58,10 +60,13 @@ class Hdf5Output : public core::OutputSink {
   // One file per component, <dir>/<component>_<step>.h5, then <dir>/<component>.xdmf. Collective.
   void write_history(const core::Clock& clock, const std::vector<core::ComponentOutput>& components) override;
   // <dir>/restart_<step>.h5, fsync'ed and renamed into place; prunes old ones. Collective.
-  std::string write_restart(const core::Clock& clock, const std::vector<core::ComponentOutput>& components) override;
+  std::string write_restart(const core::Clock& clock, const std::vector<core::ComponentOutput>& components,
+                            const std::vector<core::StateSetting>& settings) override;
   // Any rank count and process grid may read any restart file. Collective; throws
-  // core::ConfigError on every rank when the file does not match this run.
-  long long read_restart(const std::string& path, const std::vector<core::ComponentOutput>& components) override;
+  // core::ConfigError on every rank, in one line, when the file does not match this run, is damaged
+  // (checksum), holds NaN/Inf or was written by an older meridian.
+  long long read_restart(const std::string& path, const std::vector<core::ComponentOutput>& components,
+                         const std::vector<core::StateSetting>& settings) override;
   // <dir>/crash_<component>_<step>.h5: every field, history layout, title saying CRASH DUMP. Collective.
   std::vector<std::string> write_crash_dump(const core::Clock& clock, const std::vector<core::ComponentOutput>& components,
                                             const std::string& reason) override;
