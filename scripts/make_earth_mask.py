@@ -31,7 +31,7 @@ def band_fraction(north, cells, samples, shorelines, scratch):
     grid = os.path.join(scratch, "band.nc")
     # -N: ocean 0, land 1, lake 0, island in a lake 1, pond on that island 0.
     subprocess.run(["gmt", "grdlandmask", f"-R0/360/{north - BAND}/{north}", f"-I{step!r}", "-r",
-                    f"-D{shorelines}", "-N0/1/0/1/0", f"-G{grid}=nb"], check=True)
+                    f"-D{shorelines}", "-N0/1/0/1/0", f"-G{grid}=nb"], check=True, cwd=scratch)  # gmt.history there
     with netCDF4.Dataset(grid) as ds:
         lat = ds.variables["lat"][:]
         land = np.asarray(ds.variables["z"][:], dtype=np.float64)
