@@ -101,18 +101,17 @@ def run_config(meta):
     return {f"{s}.{k}": v.strip() for s in parser.sections() for k, v in parser[s].items()}
 
 
-def earth_coast(config, output_dir):
+def earth_coast(config):
     """Land fraction of the shipped raster, block-averaged to 1/2 degree: (lon, lat, land)."""
-    path = config.get("grid.earth_file") or EARTH_RASTER
-    if not os.path.isabs(path) and config.get("grid.earth_file"):
-        path = os.path.join(output_dir, "..", path)
+    given = config.get("grid.earth_file", "")
+    path = given if given and os.path.isfile(given) else EARTH_RASTER  # a relative one: the run's cwd
     try:
         with open(path, "rb") as f:
             raw = f.read()
-    except OSError:
+        header = [t for line in raw[:512].split(b"\n")[:6] if not line.startswith(b"#") for t in line.split()]
+        width, height = int(header[1]), int(header[2])
+    except (OSError, IndexError, ValueError):
         return None
-    header = [t for line in raw[:512].split(b"\n")[:6] if not line.startswith(b"#") for t in line.split()]
-    width, height = int(header[1]), int(header[2])
     land = np.frombuffer(raw[len(raw) - width * height:], np.uint8).reshape(height, width)[::-1] / 255.0
     land = land.reshape(height // 2, 2, width // 2, 2).mean(axis=(1, 3))
     lon = (np.arange(width // 2) + 0.5) * 360.0 / (width // 2)
@@ -134,7 +133,7 @@ def run_coast(output_dir, shape):
 
 def coastline(config, output_dir, shape):
     if config.get("grid.mask") == "earth":
-        coast = earth_coast(config, output_dir)
+        coast = earth_coast(config)
         if coast is not None:
             return coast
     return run_coast(output_dir, shape)
