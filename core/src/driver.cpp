@@ -146,7 +146,8 @@ void Driver::lay_out(const std::vector<double>& work) {
 // own cell centres; the others see the area-weighted average of that fine mask over each of their
 // cells (in a fixed order), so the land fraction is exactly 1 - the ocean's coarse fraction.
 void Driver::make_masks() {
-  const std::string kind = config_.text("grid.mask"), path = config_.text("grid.mask_file");
+  const std::string kind = config_.text("grid.mask");
+  const std::string path = config_.text(kind == "earth" ? "grid.earth_file" : "grid.mask_file");
   const SphereGrid base(int(config_.integer("grid.nx")), int(config_.integer("grid.ny")));
   int finest = 1;
   for (const Slot& s : slots_) finest = std::max(finest, s.refine);

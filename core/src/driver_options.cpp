@@ -7,9 +7,13 @@ namespace meridian::core {
 void declare_driver_options(OptionRegistry& o) {
   o.add_integer("grid.nx", 72, "cells", "longitudes of the global grid").range(2, 1e7);
   o.add_integer("grid.ny", 36, "cells", "latitudes of the global grid, pole to pole").range(2, 1e7);
-  o.add_choice("grid.mask", "continents", {"aquaplanet", "landplanet", "continents", "file"},
-               "where the surface is ocean and where land");
+  o.add_choice("grid.mask", "continents", {"aquaplanet", "landplanet", "continents", "earth", "file"},
+               "where the surface is ocean and where land: continents are idealised rectangles, earth the real "
+               "coastlines (GSHHG) averaged onto the grid at any resolution, file a text file");
   o.add_text("grid.mask_file", "", "ocean-fraction text file for grid.mask = file (ny rows, north first)");
+  o.add_text("grid.earth_file", "",
+             "land-fraction PGM for grid.mask = earth (empty = core/data/earth_land_fraction.pgm of the source "
+             "tree; see core/data/README.md)");
   o.add_integer("decomp.px", 0, "ranks", "process grid along longitude, sequential layout only (0 = automatic)")
       .range(0, 1e7);
   o.add_integer("decomp.py", 0, "ranks", "process grid along latitude, sequential layout only (0 = automatic)")

@@ -2,8 +2,10 @@
 
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
+#include "earth_mask.hpp"
 #include "meridian/core/error.hpp"
 
 namespace meridian::core {
@@ -28,17 +30,19 @@ constexpr Box continents[] = {
 SurfaceMask::SurfaceMask(const std::string& kind, const std::string& path, const SphereGrid& grid, int refine,
                          int finest)
     : kind_(kind),
-      path_(path),
+      path_(kind == "earth" && path.empty() ? default_earth_file() : path),
       grid_(grid),
       finest_grid_(grid.nx() * finest, grid.ny() * finest, grid.radius()),
       refine_(refine),
       finest_(finest) {
-  if (kind != "aquaplanet" && kind != "landplanet" && kind != "continents" && kind != "file")
-    throw ConfigError(-1, "surface mask", "unknown mask '" + kind + "'; expected aquaplanet, landplanet, continents or file");
+  if (kind != "aquaplanet" && kind != "landplanet" && kind != "continents" && kind != "file" && kind != "earth")
+    throw ConfigError(-1, "surface mask",
+                      "unknown mask '" + kind + "'; expected aquaplanet, landplanet, continents, earth or file");
   if (kind == "file" && path.empty()) throw ConfigError(-1, "surface mask", "mask 'file' needs grid.mask_file");
   if (refine < 1 || finest % refine != 0)
     throw ConfigError(-1, "surface mask", "grid refinement " + std::to_string(refine) + " does not divide " +
                                               std::to_string(finest));
+  if (kind == "earth") static_cast<void>(LandRaster(path_, -1));  // a bad file fails here, on every rank, before any work
 }
 
 double SurfaceMask::analytic(int i, int j) const {
@@ -81,7 +85,13 @@ std::vector<double> SurfaceMask::ocean_fraction(const Decomposition& d) const {
   std::vector<std::vector<double>> rows;
   const int row0 = y.begin * m / finest_;
   if (kind_ == "file") rows = file_rows(row0, (y.end * m - 1) / finest_ + 1, d.rank());
+  std::optional<LandRaster> earth;
+  if (kind_ == "earth") {
+    earth.emplace(path_, d.rank());
+    earth->load(finest_grid_, y.begin * m, y.end * m);
+  }
   const auto finest_value = [&](int i, int j) {
+    if (earth) return earth->ocean_fraction(finest_grid_, i, j);
     return kind_ == "file" ? rows[std::size_t(j / finest_ - row0)][std::size_t(i / finest_)] : analytic(i, j);
   };
   std::vector<double> out;

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Writes a sample output directory with 2 ranks and checks it with the real clients: ncdump (named
-# dimensions, no phony_dim), xarray and the XDMF file (check_clients.py), and scripts/plot.py.
+# dimensions, no phony_dim), xarray and the XDMF file (check_clients.py), and scripts/plot.py
+# (check_plots.py).
 # Usage: check_clients.sh IO_WRITE_SAMPLE MPIEXEC PLOT_PY CHECK_CLIENTS_PY
 set -euo pipefail
 sample=$1 mpiexec=$2 plot=$3 checker=$4
@@ -25,9 +26,12 @@ grep -qF "double q(time, lev, lat, lon)" <<<"$(ncdump -h "$out/atmosphere_000048
 printf 'step,time,total_energy\n24,86400,1.5e24\n48,172800,1.52e24\n72,259200,1.49e24\n' > "$out/diagnostics.csv"
 /usr/bin/python3 "$plot" "$out" --field t_atm --component atmosphere --times all --out "$work/png"
 /usr/bin/python3 "$plot" "$out" --field sst --component ocean --times last --out "$work/png"
-expected=(t_atm_000024.png t_atm_000048.png t_atm_000072.png sst_000072.png diagnostics.png)
+expected=(t_atm_000024.png t_atm_000048.png t_atm_000072.png t_atm_zonal_mean.png sst_000072.png sst_zonal_mean.png
+          diagnostics.png)
 for png in "${expected[@]}"; do
   size=$(stat -c %s "$work/png/$png" 2>/dev/null || echo 0)
   if (( size < 10000 )); then echo "plot $png missing or too small ($size bytes)"; ls -l "$work/png"; exit 1; fi
 done
+# Zonal means against a direct computation, the animation, masked cells and coastlines.
+/usr/bin/python3 "$(dirname "$0")/check_plots.py" "$plot" "$out" "$work"
 echo "io clients: all checks passed"

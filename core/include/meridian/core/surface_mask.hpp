@@ -10,14 +10,20 @@
 
 namespace meridian::core {
 
+// The land-fraction raster shipped in the source tree, core/data/earth_land_fraction.pgm (an absolute
+// path fixed at build time), which grid.mask = earth reads when grid.earth_file is empty.
+std::string default_earth_file();
+
 class SurfaceMask {
  public:
   // `kind`: "aquaplanet" (all ocean), "landplanet" (all land), "continents" (idealised Americas,
-  // Eurasia-Africa, Australia and Antarctica), or "file" (text file `path`: ny lines, northernmost
-  // first, of nx ocean fractions in [0, 1] separated by spaces). Throws ConfigError naming the file
-  // and line for a bad file.
+  // Eurasia-Africa, Australia and Antarctica), "earth" (real coastlines: the land-fraction PGM `path`,
+  // empty = core/data/earth_land_fraction.pgm, averaged conservatively onto the grid at any
+  // resolution), or "file" (text file `path`: ny lines, northernmost first, of nx ocean fractions in
+  // [0, 1] separated by spaces). Throws ConfigError naming the file (and line) for a bad file.
   // With several grids (a surface on a grid refined `finest` times): the mask is evaluated on the
-  // finest grid (analytic masks at its cell centres; a file's cell value on each of its sub-cells), and
+  // finest grid (analytic masks at its cell centres; a file's cell value on each of its sub-cells; the
+  // earth raster's exact overlap average on each finest cell), and
   // this object serves the grid `refine` times `grid` (refine divides finest), whose cells get the
   // area-weighted mean of the finest cells they cover, summed in a fixed order.
   SurfaceMask(const std::string& kind, const std::string& path, const SphereGrid& grid, int refine = 1,
