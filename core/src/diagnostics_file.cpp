@@ -35,8 +35,17 @@ DiagnosticsFile::DiagnosticsFile(std::string path, long long continue_from) : pa
 
 void DiagnosticsFile::write(const std::string& header, const std::string& row) {
   if (started_) return append_to_file(path_, row);
-  write_file_atomically(path_, (kept_.empty() ? header : kept_) + row);
+  held_ += row;
+  header_ = header;
+  // %.17g writes a non-finite value as nan, -nan, inf or -inf; nothing else in a row has letters.
+  if (row.find("nan") == std::string::npos && row.find("inf") == std::string::npos) finish();
+}
+
+void DiagnosticsFile::finish() {
+  if (started_ || held_.empty()) return;
+  write_file_atomically(path_, (kept_.empty() ? header_ : kept_) + held_);
   kept_.clear();
+  held_.clear();
   started_ = true;
 }
 

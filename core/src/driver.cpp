@@ -285,4 +285,13 @@ void Driver::write_diagnostics() {
   }
 }
 
+void Driver::finish_diagnostics() {
+  if (rank_ == 0) try {
+      diagnostics_file_->finish();
+    } catch (const Error& e) {
+      diagnostics_failure_ = e.context() + ": " + e.message();
+    }
+  agree_to_stop(nullptr);  // collective: a failure above is status 4 on every rank
+}
+
 }  // namespace meridian::core

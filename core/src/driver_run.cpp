@@ -114,6 +114,7 @@ RunSummary Driver::run(OutputSink& sink, const volatile std::sig_atomic_t* stop_
       break;
     }
   }
+  finish_diagnostics();
   {
     ScopedTimer t("restart");
     summary.last_restart = sink.write_restart(clock_, outputs());

@@ -7,7 +7,7 @@
 # - restart.keep prunes only this run's restart files (and those of the run it continues, up to the
 #   step resumed from); status.txt never names a missing file; restart.keep = 0 keeps every file;
 # - a write that fails on the first write over an old run (diagnostics.csv) leaves the old file as it
-#   was, exits 4, and config.ini is never left empty;
+#   was, exits 4, and config.ini is never left empty; so does resuming from a restart holding a NaN;
 # - a wall-time signal before the first step (during start-up) stops cleanly: restart, status 0.
 # usage: test_output_folder.sh MERIDIAN SOURCE_DIR MPIEXEC
 set -uo pipefail
@@ -86,6 +86,24 @@ timeout 60 "$mpiexec" -q -n 2 "$bin" "${small[@]}" --run.steps=16 --restart.from
 [[ "$(md5sum <"$broken/diagnostics.csv")" == "$diag_before" ]] || fail "the failed run changed diagnostics.csv"
 grep -q "^\[grid\]" "$broken/config.ini" || fail "config.ini is not whole"
 echo "ok (status 4): $(cat "$tmp/err")"
+
+# A NaN in the restart a run resumes from in place: whether the restore refuses it (status 2) or the
+# health check finds it (status 3), the earlier run's diagnostics rows are unchanged (a row with a
+# NaN is not written over them; the health check runs every output.every = 4 steps, rows every 2).
+nan="$tmp/nan"
+cp -r "$old" "$nan"
+/usr/bin/python3 - "$nan/restart_000008.h5" <<'PY' || fail "cannot plant a NaN in a restart file"
+import sys, h5py
+with h5py.File(sys.argv[1], "r+") as f:
+    d = f["atmosphere/t_atm"]; a = d[()]; a[0, 3, 3] = float("nan"); d[...] = a
+PY
+diag_before="$(md5sum <"$nan/diagnostics.csv")"
+status=0
+timeout 60 "$mpiexec" -q -n 2 "$bin" "${small[@]}" --run.steps=16 --restart.from="$nan/restart_000008.h5" \
+  --output.dir="$nan" >"$tmp/out" 2>"$tmp/err" || status=$?
+[[ $status -eq 2 || $status -eq 3 ]] || { cat "$tmp/err" >&2; fail "resuming from a NaN gave status $status"; }
+[[ "$(md5sum <"$nan/diagnostics.csv")" == "$diag_before" ]] || fail "resuming from a NaN changed diagnostics.csv"
+echo "ok (status $status): $(cat "$tmp/err")"
 
 # 5. Two runs at once into one folder: the second is refused while the first runs; the first
 #    is then stopped by SIGUSR1 and exits 0. A run killed with SIGKILL leaves no stuck lock.

@@ -94,6 +94,7 @@ class Driver {
 
  private:
   void write_diagnostics();
+  void finish_diagnostics();
   bool agree_to_stop(const volatile std::sig_atomic_t* flag);
   void report_progress(double wall_start, long long first_step, double initial_energy);
   void report_timings(double loop_seconds, long long intervals);
