@@ -7,7 +7,9 @@ source "$root/scripts/env.sh"
 "$root/scripts/build.sh"
 build="${MERIDIAN_BUILD_DIR:-$root/build}"
 out="${MERIDIAN_OUTPUT_DIR:-$root/output}"
-mpirun -n 2 "$build/apps/meridian/meridian" --config "$root/configs/default.ini" --output.dir="$out" "$@"
+# The example is meant to be rerun: each run replaces the previous one in $out (output.existing).
+mpirun -n 2 "$build/apps/meridian/meridian" --config "$root/configs/default.ini" --output.dir="$out" \
+  --output.existing=overwrite "$@"
 echo
 echo "Output is in $out: history files <component>_<step>.h5 (netCDF-4: ncdump, xarray), one .xdmf per"
 echo "component for ParaView, restart_<step>.h5, diagnostics.csv and timing.csv."

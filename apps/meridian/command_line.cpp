@@ -1,11 +1,11 @@
 #include "command_line.hpp"
 
 #include <boost/program_options.hpp>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "meridian/core/error.hpp"
+#include "meridian/core/input_file.hpp"
 
 namespace po = boost::program_options;
 
@@ -34,11 +34,11 @@ CommandLine parse_command_line(int argc, char** argv) {
         cl.overrides.back() += token;
       } else {
         throw core::ConfigError(-1, "command line",
-                                "unknown argument '" + token + "'; expected --config FILE, --check, --help or --section.key=value");
+                                "unknown argument '" + core::printable(token) + "'; expected --config FILE, --check, --help or --section.key=value");
       }
     }
   } catch (const po::error& e) {
-    throw core::ConfigError(-1, "command line", e.what());
+    throw core::ConfigError(-1, "command line", core::printable(e.what(), 200));
   }
   return cl;
 }
@@ -48,18 +48,19 @@ std::string read_config_text(const std::string& path, MPI_Comm comm) {
   MPI_Comm_rank(comm, &rank);
   std::string text, error;
   if (rank == 0) {
-    if (path.empty()) {
-      text = default_config_text();
-    } else if (!std::filesystem::exists(path)) {
-      error = "config file '" + path + "' does not exist";
-    } else if (std::filesystem::is_directory(path)) {
-      error = "config file '" + path + "' is a directory";
-    } else {
-      std::ifstream in(path, std::ios::binary);
-      std::ostringstream bytes;
-      bytes << in.rdbuf();
-      if (!in) error = "config file '" + path + "' cannot be read";
-      text = bytes.str();
+    try {
+      if (path.empty()) {
+        text = default_config_text();
+      } else {
+        core::require_readable_file(path, "config file");  // a FIFO would block open() forever
+        std::ifstream in(path, std::ios::binary);
+        std::ostringstream bytes;
+        bytes << in.rdbuf();
+        if (!in) error = "config file '" + core::printable(path) + "' cannot be read";
+        text = bytes.str();
+      }
+    } catch (const core::ConfigError& e) {
+      error = e.message();
     }
   }
   // Broadcast the error first so every rank throws the same message, then the bytes.

@@ -15,9 +15,11 @@
 #include "command_line.hpp"
 #include "meridian/core/driver.hpp"
 #include "meridian/core/error.hpp"
+#include "meridian/core/input_file.hpp"
 #include "meridian/core/run_failure.hpp"
 #include "meridian/io/hdf5_output.hpp"
 #include "meridian/revision.hpp"
+#include "meridian/io/output_folder.hpp"
 #include "memory_check.hpp"
 #include "model.hpp"
 #include "reports.hpp"
@@ -27,6 +29,25 @@ namespace {
 volatile std::sig_atomic_t stop_requested = 0;
 extern "C" void request_stop(int) { stop_requested = 1; }
 
+// Installed first thing in main, so a wall-time signal during start-up, calibration or restore is
+// remembered (the run then stops before its first step) instead of killing the rank.
+void install_stop_handlers() {
+  struct sigaction action {};
+  action.sa_handler = request_stop;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;  // interrupted reads and writes resume by themselves
+  sigaction(SIGUSR1, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+// Collective: every rank gets rank 0's `text`.
+void broadcast_from_rank0(std::string& text, MPI_Comm comm) {
+  int length = static_cast<int>(text.size());
+  MERIDIAN_MPI(MPI_Bcast(&length, 1, MPI_INT, 0, comm), comm);
+  text.resize(length);
+  MERIDIAN_MPI(MPI_Bcast(text.data(), length, MPI_CHAR, 0, comm), comm);
+}
+
 // Collective: rank 0 creates output.dir and proves it writable; every rank throws the same error.
 void prepare_output_dir(const std::string& dir, MPI_Comm comm) {
   int rank = 0;
@@ -34,32 +55,46 @@ void prepare_output_dir(const std::string& dir, MPI_Comm comm) {
   std::string error;
   if (rank == 0) {
     std::error_code ec;
+    const std::string shown = "output.dir = '" + meridian::core::printable(dir) + "'";
     std::filesystem::create_directories(dir, ec);
     if (ec) {
-      error = "output.dir = '" + dir + "' cannot be created: " + ec.message();
+      error = shown + " cannot be created: " + ec.message();
+    } else if (!std::filesystem::is_directory(dir, ec)) {
+      error = shown + " is not a folder";
     } else {
       const auto probe = std::filesystem::path(dir) / ".meridian-write-test";
-      if (!std::ofstream(probe)) error = "output.dir = '" + dir + "' is not writable";
+      if (!std::ofstream(probe)) error = shown + " is not writable";
       std::filesystem::remove(probe, ec);
     }
   }
-  int length = static_cast<int>(error.size());
-  MERIDIAN_MPI(MPI_Bcast(&length, 1, MPI_INT, 0, comm), comm);
-  error.resize(length);
-  MERIDIAN_MPI(MPI_Bcast(error.data(), length, MPI_CHAR, 0, comm), comm);
+  broadcast_from_rank0(error, comm);
   if (!error.empty()) throw meridian::core::ConfigError(-1, "", error);
 }
 
-// status.txt tells batch scripts how the run ended: "complete STEP RESTART" or "stopped STEP RESTART".
-void write_status(const std::string& dir, const meridian::core::RunSummary& summary) {
-  const std::string path = dir + "/status.txt";
-  {
-    std::ofstream out(path + ".tmp");
-    out << (summary.stopped_early ? "stopped " : "complete ") << summary.last_step << ' ' << summary.last_restart << '\n';
+// Collective: rank 0 writes a small text file atomically; a failure (a full disk) is status 4 on
+// every rank, and the old file stays as it was.
+void write_on_rank0(const std::string& path, const std::string& text, MPI_Comm comm) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  std::string error;
+  if (rank == 0) {
+    try {
+      meridian::core::write_file_atomically(path, text);
+    } catch (const meridian::core::Error& e) {
+      error = e.context() + ": " + e.message();
+    }
   }
-  std::filesystem::rename(path + ".tmp", path);
+  broadcast_from_rank0(error, comm);
+  if (!error.empty()) throw meridian::core::OutputError(rank, error + "; the older file is intact");
 }
 
+// status.txt tells batch scripts how the run ended: "complete STEP RESTART" or "stopped STEP RESTART".
+void write_status(const std::string& dir, const meridian::core::RunSummary& summary, MPI_Comm comm) {
+  write_on_rank0(dir + "/status.txt",
+                 std::string(summary.stopped_early ? "stopped " : "complete ") + std::to_string(summary.last_step) +
+                     ' ' + summary.last_restart + '\n',
+                 comm);
+}
 
 int run(int argc, char** argv, MPI_Comm world) {
   using namespace meridian;
@@ -69,7 +104,10 @@ int run(int argc, char** argv, MPI_Comm world) {
   std::ostream* log = rank == 0 ? &std::cout : nullptr;
 
   const app::CommandLine cl = app::parse_command_line(argc, argv);
-  const core::OptionRegistry registry = app::declare_all_options();
+  core::OptionRegistry registry = app::declare_all_options();
+  // configs/default.ini is the app's one set of defaults: --help lists its values, and an empty
+  // config file runs exactly what `meridian` without --config runs.
+  registry.set_defaults_from(app::default_config_text(), "configs/default.ini (built in)");
   if (cl.help || cl.version) {
     if (log && cl.help) app::print_help(*log, registry);
     if (log && cl.version) *log << "meridian " << MERIDIAN_VERSION << " (" << MERIDIAN_GIT_REVISION << ")\n";
@@ -101,25 +139,29 @@ int run(int argc, char** argv, MPI_Comm world) {
     app::print_check(log, driver, config, size);
     return 0;
   }
-  prepare_output_dir(config.text("output.dir"), world);
+  const std::string dir = config.text("output.dir");
+  prepare_output_dir(dir, world);
+  // Claims the folder (lock, another run's output) before reading the restart: nothing is written.
+  io::OutputFolder folder(world, dir, config.text("output.existing"), config.text("restart.from"), log);
   const core::Provenance provenance{MERIDIAN_VERSION, MERIDIAN_GIT_REVISION, config.to_ini(), config.digest(),
                                     size, driver.describe_layout()};
-  io::Hdf5Output sink(world, io::OutputSettings{config.text("output.dir"), int(config.integer("restart.keep"))},
-                      provenance);
+  io::Hdf5Output sink(world, io::OutputSettings{dir, int(config.integer("restart.keep"))}, provenance);
   driver.restore(sink);
-  if (rank == 0) std::ofstream(config.text("output.dir") + "/config.ini") << config.to_ini();
-  std::signal(SIGUSR1, request_stop);
-  std::signal(SIGTERM, request_stop);
+  if (folder.continues()) sink.adopt_restarts(driver.clock().step());
+  driver.open_diagnostics(folder.continues());  // a damaged diagnostics.csv is found here, before any write
+  folder.take_over();
+  write_on_rank0(dir + "/config.ini", config.to_ini(), world);
   if (log) *log << "meridian " << MERIDIAN_VERSION << ": " << size << " ranks, " << driver.describe_layout()
                 << ", output in " << config.text("output.dir") << "\n";
   const core::RunSummary summary = driver.run(sink, &stop_requested);
-  if (rank == 0) write_status(config.text("output.dir"), summary);
+  write_status(dir, summary, world);
   return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  install_stop_handlers();
   // Open MPI 4.1's OMPIO can corrupt collective HDF5 writes (ompi#12718): use ROMIO unless told otherwise.
   setenv("OMPI_MCA_io", "romio321", 0);
   MPI_Init(&argc, &argv);
@@ -133,15 +175,17 @@ int main(int argc, char** argv) {
     // Input errors are found identically on every rank: one line from rank 0, status 2 everywhere.
     if (rank == 0) {
       const std::string& context = e.context();
-      std::cerr << "meridian: error: " << (context.empty() ? "" : context + ": ") << e.message() << std::endl;
+      // printable(): whatever a message echoes (a path, a value) cannot break the line or drive the terminal.
+      const std::string line = (context.empty() ? "" : context + ": ") + e.message();
+      std::cerr << "meridian: error: " << meridian::core::printable(line, 4096) << std::endl;
     }
     status = 2;
   } catch (const meridian::core::CollectiveError& e) {
     // Agreed by every rank through a collective (blow-up, failed write): report once, exit alike.
-    if (rank == 0) std::cerr << "meridian: error: " << e.message() << std::endl;
+    if (rank == 0) std::cerr << "meridian: error: " << meridian::core::printable(e.message(), 4096) << std::endl;
     status = e.exit_status();
   } catch (const std::exception& e) {
-    std::cerr << "meridian: rank " << rank << ": " << e.what() << std::endl;
+    std::cerr << "meridian: rank " << rank << ": " << meridian::core::printable(e.what(), 4096) << std::endl;
     MPI_Abort(MPI_COMM_WORLD, 1);
   }
   MPI_Finalize();

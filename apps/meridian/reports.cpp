@@ -11,7 +11,10 @@ void print_help(std::ostream& out, const core::OptionRegistry& registry) {
   out << "usage: meridian [--config FILE] [--check] [--section.key=VALUE ...]\n\n"
          "Runs the coupled atmosphere-ocean-land model. Without --config it runs the embedded default\n"
          "(configs/default.ini). Options are read from the INI file, where [section] names the prefix,\n"
-         "and can be overridden on the command line as --section.key=value.\n\n"
+         "and can be overridden on the command line as --section.key=value. The defaults listed below\n"
+         "are configs/default.ini's values (the declared ones where it sets none): an option a config\n"
+         "file leaves out takes them, so an empty config file runs what no --config runs. A key may\n"
+         "appear once per file; an option marked \"only with\" is refused unless the other one agrees.\n\n"
          "  --config FILE   run configuration (INI)\n"
          "  --check         validate the configuration, print the decomposition and estimates, and exit\n"
          "  --help          this text\n"
@@ -22,7 +25,9 @@ void print_help(std::ostream& out, const core::OptionRegistry& registry) {
     if (sec != section) out << "\n[" << (section = sec) << "]\n";
     out << "  --" << s.key << " (default: " << (s.default_value.empty() ? "\"\"" : s.default_value)
         << (s.units.empty() || s.units == "1" ? "" : " " + s.units) << ")\n      " << s.description << "; "
-        << s.allowed() << "\n";
+        << s.allowed();
+    for (const auto& [other, value] : s.only_with) out << "; only with " << other << " = " << value;
+    out << "\n";
   }
 }
 

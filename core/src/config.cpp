@@ -1,15 +1,14 @@
 #include "meridian/core/config.hpp"
 
-#include <boost/program_options.hpp>
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <set>
 #include <sstream>
 
 #include "meridian/core/error.hpp"
-
-namespace po = boost::program_options;
 
 namespace meridian::core {
 
@@ -54,11 +53,12 @@ std::string trim(const std::string& s) {
   return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
 }
 
-// Checks `value` against `spec`; returns it normalised or throws naming `where`.
+// Checks `value` against `spec`; returns it normalised or throws naming `where`. Values are echoed
+// through printable(): escaped and cut, so a 1 MB or control-character value stays one short line.
 std::string validate(const OptionSpec& spec, const std::string& raw, const std::string& where) {
   const std::string value = trim(raw);
   const auto bad = [&] {
-    fail(where, spec.key + " = '" + value + "' is not allowed; expected " + spec.allowed());
+    fail(where, spec.key + " = '" + printable(value) + "' is not allowed; expected " + spec.allowed());
   };
   switch (spec.kind) {
     case OptionKind::integer: {
@@ -84,24 +84,65 @@ std::string validate(const OptionSpec& spec, const std::string& raw, const std::
       if (std::find(spec.choices.begin(), spec.choices.end(), value) == spec.choices.end()) bad();
       return value;
     case OptionKind::text:
-      if (value.find('\n') != std::string::npos) bad();
+      // A control character (a newline above all) could not be written back into config.ini.
+      for (const char ch : value)
+        if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7F) bad();
       // '#' starts a comment anywhere in an INI line, so the saved config.ini could not give it back.
       if (value.find('#') != std::string::npos)
-        fail(where, spec.key + " = '" + value + "' is not allowed: '#' starts a comment in a config file");
+        fail(where, spec.key + " = '" + printable(value) + "' is not allowed: '#' starts a comment in a config file");
       return value;
   }
   return value;
 }
 
-po::options_description describe(const OptionRegistry& registry) {
-  po::options_description desc;
-  for (const OptionSpec& s : registry.specs()) desc.add_options()(s.key.c_str(), po::value<std::string>());
-  return desc;
+// One "key = value" line of an INI file: the key with its section prefix, and the line number.
+struct Setting {
+  std::string key, value;
+  int line = 0;
+};
+
+// The INI dialect meridian reads and writes: "[section]" headers, "key = value" lines, '#' starts a
+// comment anywhere, blank lines ignored, CRLF and a leading UTF-8 byte-order mark accepted. A key
+// set twice is an error naming both lines: silently keeping the last one hides typos in long files.
+std::vector<Setting> parse_ini(const std::string& text, const std::string& source) {
+  std::vector<Setting> settings;
+  std::map<std::string, int> seen;
+  std::string section;
+  std::size_t begin = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+  for (int line_no = 1; begin < text.size(); ++line_no) {
+    std::size_t end = text.find('\n', begin);
+    if (end == std::string::npos) end = text.size();
+    const std::string raw = text.substr(begin, end - begin);
+    begin = end + 1;
+    const std::string line = trim(raw.substr(0, raw.find('#')));
+    if (line.empty()) continue;
+    const std::string where = source + " line " + std::to_string(line_no);
+    const auto syntax = [&](const std::string& why) {
+      fail(where, "syntax error: '" + printable(line) + "' " + why +
+                      " (expected 'key = value' lines under [section] headers)");
+    };
+    if (line.front() == '[') {
+      if (line.back() != ']' || trim(line.substr(1, line.size() - 2)).empty()) syntax("is not a [section] header");
+      section = trim(line.substr(1, line.size() - 2));
+      continue;
+    }
+    const std::size_t equals = line.find('=');
+    if (equals == std::string::npos) syntax("is not an option");
+    const std::string name = trim(line.substr(0, equals));
+    if (name.empty()) syntax("has no key before '='");
+    Setting s{section.empty() ? name : section + "." + name, trim(line.substr(equals + 1)), line_no};
+    const auto [it, fresh] = seen.emplace(s.key, line_no);
+    if (!fresh)
+      fail(source, printable(s.key) + " is set twice, on lines " + std::to_string(it->second) + " and " +
+                       std::to_string(line_no) + "; keep one");
+    settings.push_back(std::move(s));
+  }
+  return settings;
 }
 
 void unknown_key(const OptionRegistry& registry, const std::string& key, const std::string& where) {
   const std::string near = registry.nearest(key);
-  fail(where, "unknown option '" + key + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+  fail(where, "unknown option '" + printable(key) + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
 }
 
 }  // namespace
@@ -137,20 +178,34 @@ OptionSpec& OptionRegistry::add(OptionSpec spec) {
 }
 
 OptionSpec& OptionRegistry::add_integer(const std::string& key, long long def, std::string units, std::string d) {
-  return add({key, OptionKind::integer, std::to_string(def), std::move(units), std::move(d), {}, {}, {}});
+  return add({key, OptionKind::integer, std::to_string(def), std::move(units), std::move(d), {}, {}, {}, {}});
 }
 OptionSpec& OptionRegistry::add_real(const std::string& key, double def, std::string units, std::string d) {
-  return add({key, OptionKind::real, format_number(def), std::move(units), std::move(d), {}, {}, {}});
+  return add({key, OptionKind::real, format_number(def), std::move(units), std::move(d), {}, {}, {}, {}});
 }
 OptionSpec& OptionRegistry::add_text(const std::string& key, std::string def, std::string d) {
-  return add({key, OptionKind::text, std::move(def), "", std::move(d), {}, {}, {}});
+  return add({key, OptionKind::text, std::move(def), "", std::move(d), {}, {}, {}, {}});
 }
 OptionSpec& OptionRegistry::add_boolean(const std::string& key, bool def, std::string d) {
-  return add({key, OptionKind::boolean, def ? "true" : "false", "", std::move(d), {}, {}, {}});
+  return add({key, OptionKind::boolean, def ? "true" : "false", "", std::move(d), {}, {}, {}, {}});
 }
 OptionSpec& OptionRegistry::add_choice(const std::string& key, std::string def, std::vector<std::string> choices,
                                        std::string d) {
-  return add({key, OptionKind::choice, std::move(def), "", std::move(d), {}, {}, std::move(choices)});
+  return add({key, OptionKind::choice, std::move(def), "", std::move(d), {}, {}, std::move(choices), {}});
+}
+
+void OptionRegistry::set_default(const std::string& key, const std::string& value) {
+  for (OptionSpec& s : specs_)
+    if (s.key == key) {
+      s.default_value = validate(s, value, "default of " + key);
+      return;
+    }
+  throw Error(-1, "option registry", "option '" + key + "' was never declared");
+}
+
+void OptionRegistry::set_defaults_from(const std::string& ini_text, const std::string& source) {
+  const Config defaults = Config::resolve(*this, ini_text, source);
+  for (OptionSpec& s : specs_) s.default_value = defaults.values_.at(s.key);
 }
 
 const OptionSpec* OptionRegistry::find(const std::string& key) const {
@@ -176,29 +231,43 @@ Config Config::resolve(const OptionRegistry& registry, const std::string& ini_te
   for (const OptionSpec& s : registry.specs()) c.values_[s.key] = s.default_value;
   if (ini_text.find('\0') != std::string::npos) fail(source, "is not a text file (it contains NUL bytes)");
 
-  const po::options_description desc = describe(registry);
-  po::parsed_options from_file(&desc);
-  try {
-    std::istringstream in(ini_text);
-    from_file = po::parse_config_file(in, desc, /*allow_unregistered=*/true);
-  } catch (const po::error& e) {
-    fail(source, std::string("syntax error: ") + e.what() + " (expected 'key = value' lines under [section] headers)");
-  }
-  for (const po::option& o : from_file.options) {
-    if (o.unregistered) unknown_key(registry, o.string_key, source);
-    if (o.value.size() != 1) fail(source, o.string_key + " has no value");
-    c.values_[o.string_key] = validate(*registry.find(o.string_key), o.value[0], source);
+  std::map<std::string, std::string> set_at;  // key -> where it was set, for conditional options
+  for (const Setting& s : parse_ini(ini_text, source)) {
+    const std::string where = source + " line " + std::to_string(s.line);
+    if (!registry.find(s.key)) unknown_key(registry, s.key, where);
+    c.values_[s.key] = validate(*registry.find(s.key), s.value, where);
+    set_at[s.key] = where;
   }
 
   for (const std::string& arg : overrides) {
     if (arg.rfind("--", 0) != 0 || arg.find('=') == std::string::npos)
-      fail("command line", "'" + arg + "' is not an override; expected --section.key=value");
+      fail("command line", "'" + printable(arg) + "' is not an override; expected --section.key=value");
     const std::string key = arg.substr(2, arg.find('=') - 2);
     const OptionSpec* spec = registry.find(key);
     if (!spec) unknown_key(registry, key, "command line");
     c.values_[key] = validate(*spec, arg.substr(arg.find('=') + 1), "command line");
+    set_at[key] = "command line";
   }
+  c.check_conditions(set_at);
   return c;
+}
+
+// An option that only matters with another one (grid.mask_file only with grid.mask = file) may not be
+// set to anything but its default otherwise: it would be silently ignored, and the user would
+// believe the run used it.
+void Config::check_conditions(const std::map<std::string, std::string>& set_at) const {
+  for (const OptionSpec& s : registry_.specs()) {
+    if (values_.at(s.key) == s.default_value) continue;
+    for (const auto& [other, wanted] : s.only_with) {
+      const std::string& actual = values_.at(other);
+      if (actual == wanted) continue;
+      const auto where = set_at.find(s.key);
+      fail(where == set_at.end() ? "config" : where->second,
+           s.key + " = '" + printable(values_.at(s.key)) + "' applies only with " + other + " = " + wanted + ", but " +
+               other + " = " + printable(actual) + "; set " + other + " = " + wanted + " or leave " + s.key +
+               " at its default (" + (s.default_value.empty() ? "empty" : s.default_value) + ")");
+    }
+  }
 }
 
 const OptionSpec& Config::spec(const std::string& key) const {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <ostream>
 
+#include "diagnostics_file.hpp"
 #include "meridian/core/error.hpp"
 #include "meridian/core/time_step.hpp"
 #include "meridian/core/timers.hpp"
@@ -238,7 +239,20 @@ std::size_t Driver::history_bytes_per_output() {
   return bytes;
 }
 
-void Driver::write_diagnostics(bool header) {
+void Driver::open_diagnostics(bool continues) {
+  std::string error;
+  if (rank_ == 0) {
+    try {
+      diagnostics_file_ = std::make_shared<DiagnosticsFile>(diagnostics_path(config_), continues ? clock_.step() : -1);
+    } catch (const ConfigError& e) {
+      error = e.message();
+    }
+  }
+  agree_on_config_error("", error, comm_);
+  diagnostics_opened_ = true;
+}
+
+void Driver::write_diagnostics() {
   // Every rank lists every component's means (zero where it does not run) so the sums line up.
   std::vector<GlobalMean> means;
   ExactAccumulator joules;
@@ -255,22 +269,31 @@ void Driver::write_diagnostics(bool header) {
   for (const GlobalMean& m : means) sums.push_back(m.weighted), sums.push_back(m.weight);
   const std::vector<double> total = reproducible_sums(std::move(sums), comm_);
   if (rank_ != 0) return;
-  std::ofstream out(diagnostics_path(config_), header ? std::ios::trunc : std::ios::app);
-  if (!out) throw Error(0, "diagnostics", "cannot write " + diagnostics_path(config_));
-  if (header) {
-    out << "step,time,total_energy";
-    for (const GlobalMean& m : means) out << ',' << m.name;
-    out << '\n';
-  }
+  std::string header = "step,time,total_energy";
+  for (const GlobalMean& m : means) header += ',' + m.name;
   char buf[64];
-  out << clock_.step();
+  std::string row = std::to_string(clock_.step());
   std::snprintf(buf, sizeof buf, ",%.17g,%.17g", clock_.time(), total[0]);
-  out << buf;
+  row += buf;
   for (std::size_t m = 0; m < means.size(); ++m) {
     std::snprintf(buf, sizeof buf, ",%.17g", total[2 * m + 2] > 0 ? total[2 * m + 1] / total[2 * m + 2] : 0.0);
-    out << buf;
+    row += buf;
   }
-  out << '\n';
+  // A failure is agreed on with the next stop agreement (agree_to_stop), not here: no extra collective.
+  try {
+    diagnostics_file_->write(header + '\n', row + '\n');
+  } catch (const Error& e) {
+    diagnostics_failure_ = e.context() + ": " + e.message();
+  }
+}
+
+void Driver::finish_diagnostics() {
+  if (rank_ == 0) try {
+      diagnostics_file_->finish();
+    } catch (const Error& e) {
+      diagnostics_failure_ = e.context() + ": " + e.message();
+    }
+  agree_to_stop(nullptr);  // collective: a failure above is status 4 on every rank
 }
 
 }  // namespace meridian::core

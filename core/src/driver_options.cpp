@@ -10,10 +10,12 @@ void declare_driver_options(OptionRegistry& o) {
   o.add_choice("grid.mask", "continents", {"aquaplanet", "landplanet", "continents", "earth", "file"},
                "where the surface is ocean and where land: continents are idealised rectangles, earth the real "
                "coastlines (GSHHG) averaged onto the grid at any resolution, file a text file");
-  o.add_text("grid.mask_file", "", "ocean-fraction text file for grid.mask = file (ny rows, north first)");
+  o.add_text("grid.mask_file", "", "ocean-fraction text file for grid.mask = file (ny rows, north first)")
+      .applies_only_with("grid.mask", "file");
   o.add_text("grid.earth_file", "",
              "land-fraction PGM for grid.mask = earth (empty = core/data/earth_land_fraction.pgm of the source "
-             "tree; see core/data/README.md)");
+             "tree; see core/data/README.md)")
+      .applies_only_with("grid.mask", "earth");
   o.add_integer("decomp.px", 0, "ranks", "process grid along longitude, sequential layout only (0 = automatic)")
       .range(0, 1e7);
   o.add_integer("decomp.py", 0, "ranks", "process grid along latitude, sequential layout only (0 = automatic)")
@@ -26,12 +28,17 @@ void declare_driver_options(OptionRegistry& o) {
                "sequential: every component on every rank, one after the other; concurrent: each component on "
                "its own ranks (<component>.ranks), all advancing at the same time. Same answers either way");
   o.add_text("output.dir", "output", "folder for history, restart, diagnostics and timing files");
+  o.add_choice("output.existing", "refuse", {"refuse", "continue", "overwrite"},
+               "when output.dir already holds a run's output: refuse to start; continue that run (needs "
+               "restart.from; implied when restart.from is inside output.dir); or overwrite it (its files are "
+               "deleted once every check has passed, just before the first write)");
   o.add_integer("output.every", 48, "steps", "history output interval (0 = none)").range(0, 1e15);
   o.add_integer("diagnostics.every", 0, "steps", "diagnostics.csv interval (0 = every coupling interval)").range(0, 1e15);
   declare_health_options(o);  // diagnostics.check_every, next to its section
   o.add_integer("restart.every", 0, "steps", "restart interval (0 = only at the end of the run)").range(0, 1e15);
   o.add_text("restart.from", "", "restart file to start from (empty = initial conditions)");
-  o.add_integer("restart.keep", 2, "files", "restart files kept; older ones are deleted").range(1, 1e6);
+  o.add_integer("restart.keep", 2, "files",
+                "restart files of this run kept; older ones of this run are deleted (0 = keep all)").range(0, 1e6);
   declare_sunlight_options(o);
 }
 

@@ -1,34 +1,19 @@
 // The time loop and its reports; construction and validation are in driver.cpp.
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <ostream>
 #include <sstream>
 
 #include "meridian/core/driver.hpp"
 #include "meridian/core/error.hpp"
 #include "meridian/core/health_check.hpp"
+#include "meridian/core/input_file.hpp"
+#include "meridian/core/run_failure.hpp"
 #include "meridian/core/timers.hpp"
 
 namespace meridian::core {
 
 namespace {
-
-// After a restart from `step`, diagnostics rows past it (from a run that went further before it
-// died) are dropped so the file reads as one straight run.
-void truncate_diagnostics(const std::string& path, long long step) {
-  std::ifstream in(path);
-  if (!in) return;
-  std::ostringstream kept;
-  std::string line;
-  bool first = true;
-  while (std::getline(in, line)) {
-    if (first || std::stoll(line.substr(0, line.find(','))) <= step) kept << line << '\n';
-    first = false;
-  }
-  in.close();
-  std::ofstream(path, std::ios::trunc) << kept.str();
-}
 
 std::string hms(double seconds) {
   const long long s = std::llround(std::max(0.0, seconds));
@@ -37,17 +22,27 @@ std::string hms(double seconds) {
   return buf;
 }
 
-bool agree_to_stop(const volatile std::sig_atomic_t* flag, MPI_Comm comm) {
-  int local = (flag && *flag) ? 1 : 0, any = 0;
-  MERIDIAN_MPI(MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_MAX, comm), comm);
-  return any != 0;
-}
-
 }  // namespace
+
+// One reduction per coupling interval: whether any rank was asked to stop, and whether rank 0 could
+// not write the last diagnostics row (then every rank throws the same OutputError, status 4).
+bool Driver::agree_to_stop(const volatile std::sig_atomic_t* flag) {
+  int local = ((flag && *flag) ? 1 : 0) | (diagnostics_failure_.empty() ? 0 : 2), any = 0;
+  MERIDIAN_MPI(MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_BOR, comm_), comm_);
+  if (any & 2) {
+    int length = int(diagnostics_failure_.size());
+    MERIDIAN_MPI(MPI_Bcast(&length, 1, MPI_INT, 0, comm_), comm_);
+    diagnostics_failure_.resize(std::size_t(length));
+    MERIDIAN_MPI(MPI_Bcast(diagnostics_failure_.data(), length, MPI_CHAR, 0, comm_), comm_);
+    throw OutputError(rank_, "cannot write diagnostics: " + diagnostics_failure_ +
+                                 "; the rows written before are intact");
+  }
+  return (any & 1) != 0;
+}
 
 RunSummary Driver::run(OutputSink& sink, const volatile std::sig_atomic_t* stop_flag) {
   RunSummary summary;
-  if (restored_ && rank_ == 0) truncate_diagnostics(config_.text("output.dir") + "/diagnostics.csv", clock_.step());
+  if (!diagnostics_opened_) open_diagnostics(restored_);
   summary.first_step = clock_.step();
   summary.initial_energy = total_energy();
   const long long diag_every = config_.integer("diagnostics.every") ? config_.integer("diagnostics.every") : coupling_steps_;
@@ -61,19 +56,21 @@ RunSummary Driver::run(OutputSink& sink, const volatile std::sig_atomic_t* stop_
   const auto due = [&](long long every) { return every > 0 && clock_.step() % every == 0; };
 
   if (!restored_) {
-    write_diagnostics(true);
+    write_diagnostics();
     if (output_every > 0) {
       ScopedTimer t("output");
       sink.write_history(clock_, outputs());
     }
   }
+  // A signal during set-up or restore: stop before the first step (the restart below is written).
+  summary.stopped_early = agree_to_stop(stop_flag) && !clock_.done();
   const double wall_start = MPI_Wtime();
   // Writes are timed apart: the interval time the split was chosen for is the model's alone.
   const auto writing = [] { return process_timers().total("output") + process_timers().total("restart"); };
   const double writing_before = writing();
   long long intervals = 0;
   const double interval = double(coupling_steps_) * clock_.dt();
-  while (!clock_.done()) {
+  while (!clock_.done() && !summary.stopped_early) {
     coupler_->exchange();
     for (std::size_t n = 0; n < components_.size(); ++n) {
       if (!runs_here(n)) continue;  // concurrent layout: the other components advance on their own ranks
@@ -88,8 +85,8 @@ RunSummary Driver::run(OutputSink& sink, const volatile std::sig_atomic_t* stop_
     {
       ScopedTimer t("diagnostics");  // the driver's own per-interval work: checks, sums, stop agreement
       check_fields_if_due(*this, config_, coupling_steps_, sink, comm_);
-      if (due(diag_every)) write_diagnostics(false);
-      stop = agree_to_stop(stop_flag, comm_);
+      if (due(diag_every)) write_diagnostics();
+      stop = agree_to_stop(stop_flag);
     }
     if (due(output_every)) {
       ScopedTimer t("output");
@@ -105,6 +102,7 @@ RunSummary Driver::run(OutputSink& sink, const volatile std::sig_atomic_t* stop_
       break;
     }
   }
+  finish_diagnostics();
   {
     ScopedTimer t("restart");
     summary.last_restart = sink.write_restart(clock_, outputs(), state_settings_);
@@ -185,9 +183,14 @@ void Driver::report_timings(double loop_seconds, long long intervals) {
                   100 * r.imbalance);
     *log_ << buf;
   }
-  std::ofstream csv(config_.text("output.dir") + "/timing.csv");
+  std::ostringstream csv;
   csv << "phase,min_s,mean_s,max_s,imbalance\n";
   for (const auto& r : rows) csv << r.phase << ',' << r.min << ',' << r.mean << ',' << r.max << ',' << r.imbalance << '\n';
+  try {  // the run's results are all written by now: a missing timing.csv is worth a warning only
+    write_file_atomically(config_.text("output.dir") + "/timing.csv", csv.str());
+  } catch (const Error& e) {
+    *log_ << "meridian: warning: " << e.context() << ": " << e.message() << "\n";
+  }
 }
 
 }  // namespace meridian::core

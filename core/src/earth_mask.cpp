@@ -7,6 +7,7 @@
 #include <numbers>
 
 #include "meridian/core/error.hpp"
+#include "meridian/core/input_file.hpp"
 
 namespace meridian::core {
 
@@ -41,6 +42,7 @@ LandRaster::LandRaster(const std::string& path, int rank) : path_(path), rank_(r
   const auto fail = [&](const std::string& what) {
     throw ConfigError(rank, "grid.earth_file", "'" + path + "' " + what);
   };
+  require_readable_file(path, "grid.earth_file");  // a FIFO would block every rank in open()
   std::ifstream in(path, std::ios::binary);
   if (!in) fail("cannot be opened (grid.mask = earth reads a land-fraction PGM; see core/data/README.md)");
   const std::string magic = token(in);

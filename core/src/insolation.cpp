@@ -10,10 +10,19 @@ namespace meridian::core {
 
 void declare_sunlight_options(OptionRegistry& o) {
   o.add_boolean("sunlight.enabled", true, "absorb sunlight at the surface (false: a closed system)");
-  o.add_boolean("sunlight.seasonal", false, "daily-mean seasonal cycle instead of the annual mean");
-  o.add_real("sunlight.q", 340.0, "W m-2", "global-mean insolation Q (solar constant / 4)").range(0, 2000);
-  o.add_real("sunlight.s2", -0.482, "1", "second Legendre coefficient of the annual-mean distribution").range(-2, 2);
-  o.add_real("sunlight.obliquity", 23.44, "degree", "axial tilt for the seasonal cycle").range(0, 90);
+  o.add_boolean("sunlight.seasonal", false, "daily-mean seasonal cycle instead of the annual mean")
+      .applies_only_with("sunlight.enabled", "true");
+  o.add_real("sunlight.q", 340.0, "W m-2", "global-mean insolation Q (solar constant / 4)")
+      .range(0, 2000)
+      .applies_only_with("sunlight.enabled", "true");
+  o.add_real("sunlight.s2", -0.482, "1", "second Legendre coefficient of the annual-mean distribution")
+      .range(-2, 2)
+      .applies_only_with("sunlight.enabled", "true")
+      .applies_only_with("sunlight.seasonal", "false");
+  o.add_real("sunlight.obliquity", 23.44, "degree", "axial tilt for the seasonal cycle")
+      .range(0, 90)
+      .applies_only_with("sunlight.enabled", "true")
+      .applies_only_with("sunlight.seasonal", "true");
 }
 
 Insolation::Insolation(const Config& c)

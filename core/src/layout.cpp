@@ -27,7 +27,8 @@ int Placement::owner(int i, int j) const noexcept {
 void declare_ranks_option(OptionRegistry& o, const std::string& component) {
   o.add_integer(component + ".ranks", 0, "ranks",
                 "ranks of " + component + " in coupling.layout = concurrent (0 = automatic, balanced by cost)")
-      .range(0, 1e7);
+      .range(0, 1e7)
+      .applies_only_with("coupling.layout", "concurrent");
 }
 
 void declare_refine_option(OptionRegistry& o, const std::string& component) {

@@ -7,6 +7,7 @@
 
 #include "earth_mask.hpp"
 #include "meridian/core/error.hpp"
+#include "meridian/core/input_file.hpp"
 
 namespace meridian::core {
 
@@ -55,12 +56,13 @@ double SurfaceMask::analytic(int i, int j) const {
 }
 
 std::vector<std::vector<double>> SurfaceMask::file_rows(int begin, int end, int rank) const {
+  require_readable_file(path_, "grid.mask_file");  // a FIFO would block every rank in open()
   std::ifstream in(path_);
-  if (!in) throw ConfigError(rank, "grid.mask_file", "cannot open mask file '" + path_ + "'");
+  if (!in) throw ConfigError(rank, "grid.mask_file", "cannot open mask file '" + printable(path_) + "'");
   std::vector<std::vector<double>> rows(std::size_t(end - begin));
   std::string line;
   for (int line_no = 0; line_no < grid_.ny(); ++line_no) {
-    const auto where = path_ + " line " + std::to_string(line_no + 1);
+    const auto where = printable(path_) + " line " + std::to_string(line_no + 1);
     if (!std::getline(in, line))
       throw ConfigError(rank, "grid.mask_file", where + ": expected " + std::to_string(grid_.ny()) + " rows");
     // Every rank checks every line, so a bad file fails on all ranks alike, never on some.
@@ -76,6 +78,13 @@ std::vector<std::vector<double>> SurfaceMask::file_rows(int begin, int end, int 
       throw ConfigError(rank, "grid.mask_file", where + ": expected " + std::to_string(grid_.nx()) + " numbers in [0, 1]");
     if (j >= begin && j < end) rows[std::size_t(j - begin)] = std::move(row);
   }
+  // Rows past ny are a file made for another grid (or garbage), not something to ignore.
+  for (int line_no = grid_.ny() + 1; std::getline(in, line); ++line_no)
+    if (line.find_first_not_of(" \t\r") != std::string::npos)
+      throw ConfigError(rank, "grid.mask_file", printable(path_) + " line " + std::to_string(line_no) +
+                                                    ": more than the " + std::to_string(grid_.ny()) +
+                                                    " rows of grid.ny; expected nothing after row " +
+                                                    std::to_string(grid_.ny()));
   return rows;
 }
 

@@ -1,6 +1,7 @@
 #include "meridian/io/hdf5_output.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
@@ -156,15 +157,30 @@ std::string Hdf5Output::write_restart(const core::Clock& clock, const std::vecto
       [&] { write_restart_file(temporary, comm_.get(), comm_.rank(), clock, components, settings, provenance_); },
       [&] { rename_into_place(temporary, final_path, true); });
   on_rank0(comm_.get(), [&] {
+    // Only this run's files (and those of the run it continues) count: another run's restarts, or a
+    // continued run's files past the step resumed from, are never deleted.
+    own_restarts_.erase(std::remove_if(own_restarts_.begin(), own_restarts_.end(),
+                                       [&](const auto& f) { return f.first == clock.step(); }),
+                        own_restarts_.end());
+    own_restarts_.emplace_back(clock.step(), final_path);
+    std::sort(own_restarts_.begin(), own_restarts_.end());
     if (settings_.restart_keep == 0) return;
-    auto existing = list_step_files(settings_.dir, "restart");
-    const std::size_t keep = std::size_t(settings_.restart_keep);
-    for (std::size_t n = 0; n + keep < existing.size(); ++n) {
-      if (std::remove(existing[n].second.c_str()) != 0)
-        throw core::Error(-1, "pruning restart files", "cannot delete '" + existing[n].second + "'");
+    while (own_restarts_.size() > std::size_t(settings_.restart_keep)) {
+      const std::string& oldest = own_restarts_.front().second;
+      if (std::remove(oldest.c_str()) != 0 && errno != ENOENT)
+        throw core::Error(-1, "pruning restart files", "cannot delete '" + oldest + "'");
+      own_restarts_.erase(own_restarts_.begin());
     }
   });
   return final_path;
+}
+
+void Hdf5Output::adopt_restarts(long long up_to_step) {
+  on_rank0(comm_.get(), [&] {
+    for (auto& file : list_step_files(settings_.dir, "restart"))
+      if (file.first <= up_to_step) own_restarts_.push_back(std::move(file));
+    std::sort(own_restarts_.begin(), own_restarts_.end());
+  });
 }
 
 std::vector<std::string> Hdf5Output::write_crash_dump(const core::Clock& clock,

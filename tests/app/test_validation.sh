@@ -72,10 +72,13 @@ for key in grid.nxx decomp.pxx run.stepz coupling.evry output.dirr diagnostics.e
   printf '[%s]\n%s = 1\n' "${key%%.*}" "${key#*.}" >"$tmp/unknown-$key.ini"
   check "unknown option '$key' (did you mean" --config "$tmp/unknown-$key.ini" "$o"
 done
-check "/nonexistent/restart_000010.h5" --config "$cfg" --restart.from=/nonexistent/restart_000010.h5 "$o"
-check "$tmp/fake.h5" --config "$cfg" --restart.from="$tmp/fake.h5" "$o"
-check "$tmp/truncated.h5" --config "$cfg" --restart.from="$tmp/truncated.h5" "$o"
-check "grid 24x12" --config "$cfg" --restart.from="$tmp/small_restart.h5" "$o"
+# Bad restart files given to continue the existing run (output.existing = continue: without it the
+# folder is refused before the file is read, test_output_folder.sh) change nothing either.
+c="--output.existing=continue"
+check "/nonexistent/restart_000010.h5" --config "$cfg" --restart.from=/nonexistent/restart_000010.h5 "$o" "$c"
+check "$tmp/fake.h5" --config "$cfg" --restart.from="$tmp/fake.h5" "$o" "$c"
+check "$tmp/truncated.h5" --config "$cfg" --restart.from="$tmp/truncated.h5" "$o" "$c"
+check "grid 24x12" --config "$cfg" --restart.from="$tmp/small_restart.h5" "$o" "$c"
 
 if [[ "$(fingerprint)" != "$before" ]]; then
   echo "FAIL: the existing output folder changed" >&2

@@ -34,7 +34,8 @@ void Atmosphere::declare_options(core::OptionRegistry& o) const {
   o.add_choice("atmosphere.initial", "uniform", {"uniform", "north", "cosine_bell"},
                "initial state: uniform, North's analytic equilibrium, or the Williamson (1992) cosine bell");
   o.add_real("atmosphere.initial_temperature", 10.0, "degC", "temperature of the uniform initial state")
-      .range(-273.15, 1e4);
+      .range(-273.15, 1e4)
+      .applies_only_with("atmosphere.initial", "uniform");
 }
 
 void Atmosphere::read_options(const core::Config& c, double base_dt, int rank) {

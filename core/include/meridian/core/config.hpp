@@ -7,6 +7,7 @@
 
 #include <map>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -22,10 +23,17 @@ struct OptionSpec {
   std::string description;
   std::optional<double> min, max;     // inclusive bounds for integer and real options
   std::vector<std::string> choices;   // allowed values of a choice option
+  // (other key, value): this option may differ from its default only where every other key has that
+  // value (grid.mask_file only with grid.mask = file); anything else is a ConfigError.
+  std::vector<std::pair<std::string, std::string>> only_with;
 
   OptionSpec& range(std::optional<double> lo, std::optional<double> hi) {
     min = lo;
     max = hi;
+    return *this;
+  }
+  OptionSpec& applies_only_with(std::string other_key, std::string value) {
+    only_with.emplace_back(std::move(other_key), std::move(value));
     return *this;
   }
   // "an integer >= 1", "one of aquaplanet, continents": what the error messages say is allowed.
@@ -41,6 +49,12 @@ class OptionRegistry {
   OptionSpec& add_choice(const std::string& key, std::string default_value, std::vector<std::string> choices,
                          std::string description);
 
+  // Replaces declared defaults: one key (validated), or every key an INI text sets (the app takes
+  // configs/default.ini's values as its defaults, so an empty config file runs what --help lists).
+  // Throw ConfigError for a value the option refuses.
+  void set_default(const std::string& key, const std::string& value);
+  void set_defaults_from(const std::string& ini_text, const std::string& source);
+
   const std::vector<OptionSpec>& specs() const noexcept { return specs_; }
   const OptionSpec* find(const std::string& key) const;
   // The declared key closest to `key` (edit distance), for "did you mean" hints.
@@ -53,8 +67,10 @@ class OptionRegistry {
 
 class Config {
  public:
-  // Resolves every declared option from `ini_text` (read from `source`, named in errors), then the
-  // command-line `overrides` ("--section.key=value"). Throws ConfigError on the first problem.
+  // Resolves every declared option from `ini_text` (read from `source`, named in errors with the
+  // line), then the command-line `overrides` ("--section.key=value"). Throws ConfigError on the first
+  // problem: syntax, a key set twice in the file, an unknown key, a value outside what the option
+  // allows, or an option set where another makes it meaningless (OptionSpec::only_with).
   static Config resolve(const OptionRegistry& registry, const std::string& ini_text, const std::string& source,
                         const std::vector<std::string>& overrides = {});
 
@@ -73,7 +89,9 @@ class Config {
   std::string digest(bool (*affects_answer)(const std::string& key) = nullptr) const;
 
  private:
+  friend class OptionRegistry;
   const OptionSpec& spec(const std::string& key) const;
+  void check_conditions(const std::map<std::string, std::string>& set_at) const;
   OptionRegistry registry_;
   std::map<std::string, std::string> values_;
 };

@@ -21,6 +21,8 @@
 
 namespace meridian::core {
 
+class DiagnosticsFile;
+
 // Declares the driver's options: grid.*, decomp.*, run.*, coupling.*, output.*, restart.*,
 // diagnostics.* and sunlight.*. Each component's section also needs "<name>.ranks"
 // (declare_ranks_option in layout.hpp), declared by whoever registers the component.
@@ -53,8 +55,15 @@ class Driver {
   // every rank for a bad file, one whose state_settings() differ from this run's, or one written at a
   // step beyond run.steps or off the coupling interval (docs/reliability.md).
   void restore(OutputSink& sink);
+  // Collective. Prepares diagnostics.csv in output.dir: when `continues` (this run continues the one
+  // whose output is there) the rows up to the restored step are kept, else the file is replaced.
+  // Nothing is written until the first row. Throws ConfigError on every rank naming the file and
+  // line of a damaged row. run() calls it with `continues` = restored if it was not called.
+  void open_diagnostics(bool continues);
   // Collective. Runs to run.steps or until a stop is requested through `stop_flag` (set by a signal
-  // handler; ranks agree with a reduction), then writes a restart file.
+  // handler; ranks agree with a reduction; a stop requested before the first step is honoured before
+  // it), then writes a restart file. Throws core::OutputError on every rank if diagnostics.csv cannot
+  // be written.
   RunSummary run(OutputSink& sink, const volatile std::sig_atomic_t* stop_flag = nullptr);
 
   MPI_Comm comm() const noexcept { return comm_; }
@@ -89,7 +98,9 @@ class Driver {
   std::size_t history_bytes_per_output();
 
  private:
-  void write_diagnostics(bool header);
+  void write_diagnostics();
+  void finish_diagnostics();
+  bool agree_to_stop(const volatile std::sig_atomic_t* flag);
   void report_progress(double wall_start, long long first_step, double initial_energy);
   void report_timings(double loop_seconds, long long intervals);
   void lay_out(const std::vector<double>& work);
@@ -119,6 +130,9 @@ class Driver {
   long long coupling_steps_;
   bool restored_ = false;
   std::vector<StateSetting> state_settings_;
+  std::shared_ptr<DiagnosticsFile> diagnostics_file_;  // rank 0's diagnostics.csv, once opened
+  std::string diagnostics_failure_;                    // rank 0: why the last row could not be written
+  bool diagnostics_opened_ = false;
 };
 
 }  // namespace meridian::core

@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace meridian::core {
 
@@ -31,6 +32,11 @@ class ConfigError : public Error {
  public:
   using Error::Error;
 };
+
+// `text` made safe to echo in a one-line message: control characters (and C1 controls) become
+// escapes such as \n or \x1b, so a value can neither break the line nor drive the terminal, and
+// text longer than `max_bytes` is cut (never inside a UTF-8 character) and ends in "... (N bytes)".
+std::string printable(std::string_view text, std::size_t max_bytes = 80);
 
 // This process's rank in `comm`, or -1 if MPI is not running or comm is null. Never throws.
 int rank_or_unknown(MPI_Comm comm) noexcept;

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "meridian/core/mpi_handles.hpp"
@@ -17,7 +18,7 @@ namespace meridian::io {
 
 struct OutputSettings {
   std::string dir;            // created (with parents) by rank 0 if missing
-  int restart_keep = 2;       // newest restart files kept; older ones are deleted; 0 keeps all
+  int restart_keep = 2;       // newest restart files of this run kept; older ones are deleted; 0 keeps all
   bool write_xdmf = true;     // rewrite <dir>/<component>.xdmf after each history write
 };
 
@@ -59,7 +60,8 @@ class Hdf5Output : public core::OutputSink {
 
   // One file per component, <dir>/<component>_<step>.h5, then <dir>/<component>.xdmf. Collective.
   void write_history(const core::Clock& clock, const std::vector<core::ComponentOutput>& components) override;
-  // <dir>/restart_<step>.h5, fsync'ed and renamed into place; prunes old ones. Collective.
+  // <dir>/restart_<step>.h5, fsync'ed and renamed into place; then deletes the oldest of this run's
+  // restart files (and adopted ones) beyond restart_keep, never another run's. Collective.
   std::string write_restart(const core::Clock& clock, const std::vector<core::ComponentOutput>& components,
                             const std::vector<core::StateSetting>& settings) override;
   // Any rank count and process grid may read any restart file. Collective; throws
@@ -72,6 +74,10 @@ class Hdf5Output : public core::OutputSink {
                                             const std::string& reason) override;
   // Every write above is atomic and collective in failure too: on a full disk (or any error) the
   // partial `.tmp` is removed, no older file is touched, and every rank throws core::OutputError.
+
+  // Collective. The run continues the one whose output is in dir: its restart files up to
+  // `up_to_step` (the step resumed from) count as this run's for restart_keep.
+  void adopt_restarts(long long up_to_step);
 
   const OutputSettings& settings() const noexcept { return settings_; }
 
@@ -87,6 +93,7 @@ class Hdf5Output : public core::OutputSink {
   OutputSettings settings_;
   core::Provenance provenance_;
   std::map<std::string, std::vector<SeriesStep>> series_;  // rank 0: history files per component
+  std::vector<std::pair<long long, std::string>> own_restarts_;  // rank 0: (step, path) this run may prune
 };
 
 }  // namespace meridian::io
