@@ -184,6 +184,10 @@ int main(int argc, char** argv) {
     // Agreed by every rank through a collective (blow-up, failed write): report once, exit alike.
     if (rank == 0) std::cerr << "meridian: error: " << meridian::core::printable(e.message(), 4096) << std::endl;
     status = e.exit_status();
+  } catch (const meridian::core::Error& e) {
+    // A failure on some ranks only; what() already names the rank and context ("rank 3: ocean: ...").
+    std::cerr << "meridian: " << meridian::core::printable(e.what(), 4096) << std::endl;
+    MPI_Abort(MPI_COMM_WORLD, 1);
   } catch (const std::exception& e) {
     std::cerr << "meridian: rank " << rank << ": " << meridian::core::printable(e.what(), 4096) << std::endl;
     MPI_Abort(MPI_COMM_WORLD, 1);
