@@ -51,7 +51,7 @@ check "run.dt = '0' is not allowed" --config "$cfg" --run.dt=0 "$o"
 check "run.dt = 'nan' is not allowed; expected a finite number" --config "$cfg" --run.dt=nan "$o"
 check "atmosphere.diffusivity = 'inf' is not allowed" --config "$cfg" --atmosphere.diffusivity=inf "$o"
 check "grid.mask = 'mars' is not allowed; expected one of aquaplanet" --config "$cfg" --grid.mask=mars "$o"
-check "grid.earth_file: '/nonexistent/land.pgm' cannot be opened" --config "$cfg" --grid.mask=earth --grid.earth_file=/nonexistent/land.pgm "$o"
+check "grid.earth_file '/nonexistent/land.pgm' does not exist" --config "$cfg" --grid.mask=earth --grid.earth_file=/nonexistent/land.pgm "$o"
 check "'$tmp/regular_file' is not an 8-bit binary PGM" --config "$cfg" --grid.mask=earth --grid.earth_file="$tmp/regular_file" "$o"
 check "unknown argument 'extra'" --config "$cfg" extra
 check "process grid 3x5 = 15 ranks, but the job has $ranks ranks" --config "$cfg" --decomp.px=3 --decomp.py=5 "$o"
