@@ -2,6 +2,7 @@
 # A real single-node Slurm cluster runs scripts/slurm/chain.sh; a wall-time signal forced mid-run
 # (scancel --signal=USR1 --batch, what --signal=B:USR1@120 does at the limit) makes the first job
 # checkpoint and resubmit itself; the chain completes with output bitwise equal to a straight run.
+# Then, under srun, a wall-time warning and a SIGTERM to every task each stop a job cleanly (status 0).
 # usage: test_slurm_chain.sh MERIDIAN SOURCE_DIR MPIEXEC   (needs root; installs nothing)
 set -euo pipefail
 bin="$1" src="$2" mpiexec="$3"
@@ -54,3 +55,35 @@ jobs_run=$(ls "$tmp"/chain/meridian-*.out | wc -l)
 grep -q "resubmitting from" "$tmp"/chain/meridian-*.out
 $compare "$tmp/straight" "$tmp/chain" --files "restart_00$steps.h5" 'atmosphere_*.h5' 'ocean_*.h5' 'land_*.h5' --diagnostics
 echo "test_slurm_chain: $jobs_run jobs, output bitwise equal to the straight run"
+
+# Under srun (MERIDIAN_LAUNCHER=srun) both ways a stop arrives end cleanly: the wall-time warning to
+# the batch shell (B:USR1, forwarded to srun, which forwards it to every task) and Slurm's SIGTERM to
+# every task at a hard time limit or scancel. Each job must report meridian's status 0, leave
+# status.txt "stopped" naming a restart file that exists, and end COMPLETED with exit code 0:0.
+long="--grid.nx=144 --grid.ny=72 --run.steps=300000 --output.every=0 --restart.every=0 --diagnostics.every=10"
+for how in "USR1 --batch" "TERM"; do
+  out="$tmp/srun-${how%% *}"
+  mkdir -p "$out"
+  job=$(MERIDIAN_LAUNCHER=srun MERIDIAN_ARGS="$long" MERIDIAN_OUTPUT_DIR="$out/run" MERIDIAN_ROOT="$src" \
+        MERIDIAN_CONFIG="$src/configs/default.ini" sbatch --parsable --export=ALL -n 2 -t 5 --chdir="$out" \
+        "$src/scripts/slurm/meridian.sbatch")
+  deadline=$((SECONDS + 60))
+  until [[ -f "$out/run/diagnostics.csv" ]] && (($(wc -l <"$out/run/diagnostics.csv") > 5)); do
+    ((SECONDS < deadline)) || { cat "$out"/meridian-*.out >&2; echo "test_slurm_chain: srun job $job never ran" >&2; exit 1; }
+    sleep 0.1
+  done
+  # shellcheck disable=SC2086
+  scancel --signal=$how "$job"
+  until [[ $(squeue -h -j "$job" 2>/dev/null | wc -l) -eq 0 ]]; do
+    ((SECONDS < deadline)) || { echo "test_slurm_chain: srun job $job did not stop on $how" >&2; exit 1; }
+    sleep 0.2
+  done
+  sleep 0.5  # the job's output file closes
+  grep -q "meridian exited with status 0" "$out/meridian-$job.out" ||
+    { cat "$out/meridian-$job.out" >&2; echo "test_slurm_chain: srun, $how: meridian did not exit 0" >&2; exit 1; }
+  read -r state _ restart <"$out/run/status.txt"
+  [[ $state == stopped && -f $restart ]] || { echo "test_slurm_chain: srun, $how: status.txt '$state $restart'" >&2; exit 1; }
+  exit_code=$(scontrol show job "$job" | sed -n 's/.*JobState=\([A-Z]*\).*/\1/p; s/.* ExitCode=\([0-9:]*\).*/\1/p' | tr '\n' ' ')
+  [[ $exit_code == "COMPLETED 0:0 " ]] || { echo "test_slurm_chain: srun, $how: job ended '$exit_code'" >&2; exit 1; }
+  echo "test_slurm_chain: srun, scancel --signal=$how: clean stop at $(basename "$restart"), job $exit_code"
+done
