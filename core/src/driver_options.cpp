@@ -22,7 +22,8 @@ void declare_driver_options(OptionRegistry& o) {
                "sequential: every component on every rank, one after the other; concurrent: each component on "
                "its own ranks (<component>.ranks), all advancing at the same time. Same answers either way");
   o.add_text("output.dir", "output", "folder for history, restart, diagnostics and timing files");
-  o.add_integer("output.every", 48, "steps", "history output interval (0 = none)").range(0, 1e15);
+  o.add_integer("output.every", 48, "steps", "history output interval; the last step is written too (0 = none)")
+      .range(0, 1e15);
   o.add_integer("diagnostics.every", 0, "steps", "diagnostics.csv interval (0 = every coupling interval)").range(0, 1e15);
   declare_health_options(o);  // diagnostics.check_every, next to its section
   o.add_integer("restart.every", 0, "steps", "restart interval (0 = only at the end of the run)").range(0, 1e15);
