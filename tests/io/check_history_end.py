@@ -30,7 +30,7 @@ def xdmf_steps(folder, component):
     return [int(g.get("Name").rsplit("_", 1)[1]) for g in grids], [float(g.find("Time").get("Value")) for g in grids]
 
 
-for folder, want in (("end", [0, 8, 16, 20]), ("exact", [0, 8, 16]), ("resumed", [0, 8, 16, 20, 24, 32, 40])):
+for folder, want in (("end", [0, 8, 16, 20]), ("concurrent", [0, 8, 16, 20]), ("exact", [0, 8, 16]), ("resumed", [0, 8, 16, 20, 24, 32, 40])):
     for component in components:
         check(history_steps(folder, component) == want, f"{folder}: {component} steps {history_steps(folder, component)}")
         steps, times = xdmf_steps(folder, component)
@@ -41,18 +41,20 @@ for component in components:
 
 # The last history file holds the final state: the end-of-run restart's fields, NaN where the
 # surface does not cover the cell, the real (stale) value kept in the restart there.
-with h5py.File(os.path.join(work, "end", "restart_000020.h5"), "r") as restart:
-    for component, name in (("atmosphere", "t_atm"), ("ocean", "t_ocean"), ("land", "t_land")):
-        with h5py.File(os.path.join(work, "end", f"{component}_000020.h5"), "r") as f:
+for folder, component, name in [(d, c, n) for d in ("end", "concurrent")
+                                for c, n in (("atmosphere", "t_atm"), ("ocean", "t_ocean"), ("land", "t_land"))]:
+    with h5py.File(os.path.join(work, folder, "restart_000020.h5"), "r") as restart:
+        with h5py.File(os.path.join(work, folder, f"{component}_000020.h5"), "r") as f:
             history, state = f[name][0], restart[component][name][0]
-            check(f.attrs["step"] == 20, f"{component}_000020.h5: step attribute {f.attrs['step']}")
-            check(not np.isnan(state).any(), f"restart {component}/{name} holds NaN")
+            check(f.attrs["step"] == 20, f"{folder}/{component}_000020.h5: step attribute {f.attrs['step']}")
+            check(not np.isnan(state).any(), f"{folder}: restart {component}/{name} holds NaN")
             if component == "atmosphere":
-                check(np.array_equal(history, state), f"{name} at step 20 is not the final state")
+                check(np.array_equal(history, state), f"{folder}: {name} at step 20 is not the final state")
                 continue
             covered = f[f"{component}_fraction"][0] > 0
-            check(np.array_equal(history[covered], state[covered]), f"{name} at step 20 is not the final state")
-            check(np.isnan(history[~covered]).all() and (~covered).any(), f"{name}: uncovered cells not NaN")
+            check(np.array_equal(history[covered], state[covered]), f"{folder}: {name} at step 20 is not the final state")
+            check(np.isnan(history[~covered]).all() and (~covered).any(), f"{folder}: {name}: uncovered cells not NaN")
+            check(np.isnan(f[name].attrs.get("_FillValue", 0.0)), f"{folder}: {name} has no NaN _FillValue")
 
 if failures:
     print("\n".join(failures))

@@ -24,6 +24,8 @@
 
 namespace meridian::core {
 
+// A member added here must also travel in broadcast_info (core/src/layout.cpp): ranks outside a
+// component in the concurrent layout know its fields only from there.
 struct FieldMetadata {
   std::string name;           // variable name in files: "t_atm"
   std::string units;          // UDUNITS: "K", "degC", "W m-2"
