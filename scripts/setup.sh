@@ -16,6 +16,7 @@ packages=(
   cdo                             # io_cdo: conservative remapping and field means of our history files
   gmt gmt-gshhg-low               # scripts/make_earth_mask.sh: coastlines for grid.mask = earth
   ffmpeg                          # scripts/plot.py --animate writes MP4
+  paraview python3-paraview       # io_clients: ParaView's XDMF reader sees uncovered cells as NaN (pvpython)
   slurmctld slurmd slurm-client  # the batch-script test runs a real one-node Slurm
   valgrind                        # sanitize_valgrind_app (tests/sanitize)
   clang libclang-rt-14-dev        # fuzz_config: clang's libFuzzer, ASan and UBSan runtimes (tests/fuzz)

@@ -32,7 +32,8 @@ void declare_driver_options(OptionRegistry& o) {
                "when output.dir already holds a run's output: refuse to start; continue that run (needs "
                "restart.from; implied when restart.from is inside output.dir); or overwrite it (its files are "
                "deleted once every check has passed, just before the first write)");
-  o.add_integer("output.every", 48, "steps", "history output interval (0 = none)").range(0, 1e15);
+  o.add_integer("output.every", 48, "steps", "history output interval; the last step is written too (0 = none)")
+      .range(0, 1e15);
   o.add_integer("diagnostics.every", 0, "steps", "diagnostics.csv interval (0 = every coupling interval)").range(0, 1e15);
   declare_health_options(o);  // diagnostics.check_every, next to its section
   o.add_integer("restart.every", 0, "steps", "restart interval (0 = only at the end of the run)").range(0, 1e15);

@@ -88,7 +88,10 @@ RunSummary Driver::run(OutputSink& sink, const volatile std::sig_atomic_t* stop_
       if (due(diag_every)) write_diagnostics();
       stop = agree_to_stop(stop_flag);
     }
-    if (due(output_every)) {
+    // The last step is history too, on the schedule or not. A run stopped by a signal writes none:
+    // its state is in the restart file, and the resumed run keeps to the schedule, so the history
+    // of a stopped-and-resumed run is the straight run's, file for file, whenever the signal came.
+    if (output_every > 0 && (due(output_every) || clock_.done())) {
       ScopedTimer t("output");
       sink.write_history(clock_, outputs());
     }

@@ -130,7 +130,7 @@ ComponentInfo broadcast_info(const ComponentInfo& info, int root, MPI_Comm comm)
     b.put(info.fields.size());
     for (std::size_t n = 0; n < info.fields.size(); ++n) {
       const FieldMetadata& m = info.fields[n];
-      for (const std::string* s : {&m.name, &m.units, &m.long_name, &m.standard_name}) b.put(*s);
+      for (const std::string* s : {&m.name, &m.units, &m.long_name, &m.standard_name, &m.coverage}) b.put(*s);
       b.put(m.restart), b.put(m.output), b.put(m.valid_min), b.put(m.valid_max), b.put(info.nz[n]);
     }
     b.put(info.diagnostics.size());
@@ -149,7 +149,7 @@ ComponentInfo broadcast_info(const ComponentInfo& info, int root, MPI_Comm comm)
   out.nz.resize(count);
   for (std::size_t n = 0; n < count; ++n) {
     FieldMetadata& m = out.fields[n];
-    for (std::string* s : {&m.name, &m.units, &m.long_name, &m.standard_name}) b.get(*s);
+    for (std::string* s : {&m.name, &m.units, &m.long_name, &m.standard_name, &m.coverage}) b.get(*s);
     b.get(m.restart), b.get(m.output), b.get(m.valid_min), b.get(m.valid_max), b.get(out.nz[n]);
   }
   b.get(count);

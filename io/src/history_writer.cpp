@@ -3,11 +3,15 @@
 #include <hdf5_hl.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdio>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "field_selection.hpp"
+#include "history_mask.hpp"
 #include "meridian/core/error.hpp"
 #include "meridian/io/hdf5_io.hpp"
 
@@ -29,22 +33,21 @@ void write_provenance(hid_t file, const core::Clock& clock, const core::Componen
   write_attribute(file, "model_date", clock.date(), where);
 }
 
-// A 1-D coordinate variable that is also an HDF5 dimension scale (what netCDF-4 calls a
-// dimension); rank 0 writes the values, the others join the collective write with nothing.
-H5Dataset make_coordinate(hid_t file, const std::string& name, const std::vector<double>& values, bool unlimited,
-                          int rank, const H5Where& where) {
-  const std::string what = "writing coordinate '" + name + "'";
-  const hsize_t size = values.size(), max = unlimited ? H5S_UNLIMITED : size;
-  H5Dataspace space(H5Screate_simple(1, &size, &max), where, what);
+// A small dataset that rank 0 writes whole; the others join the collective write with nothing.
+H5Dataset make_small_dataset(hid_t file, const std::string& name, const std::vector<hsize_t>& dims, bool unlimited,
+                             const std::vector<double>& values, int rank, const H5Where& where) {
+  const std::string what = "writing '" + name + "'";
+  std::vector<hsize_t> max = dims;
+  if (unlimited) max[0] = H5S_UNLIMITED;
+  H5Dataspace space(H5Screate_simple(int(dims.size()), dims.data(), max.data()), where, what);
   H5PropList dcpl(H5Pcreate(H5P_DATASET_CREATE), where, what);
-  if (unlimited) check_h5(H5Pset_chunk(dcpl.get(), 1, &size), where, what);
+  if (unlimited) check_h5(H5Pset_chunk(dcpl.get(), int(dims.size()), dims.data()), where, what);
   check_h5(H5Pset_attr_creation_order(dcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), where, what);
   H5Dataset dataset(
       H5Dcreate2(file, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), where,
       what);
-  check_h5(H5DSset_scale(dataset.get(), name.c_str()), where, what + ": making it a dimension scale");
   H5Dataspace file_space(H5Dget_space(dataset.get()), where, what);
-  H5Dataspace mem_space(H5Screate_simple(1, &size, nullptr), where, what);
+  H5Dataspace mem_space(H5Screate_simple(int(dims.size()), dims.data(), nullptr), where, what);
   if (rank != 0) {
     check_h5(H5Sselect_none(file_space.get()), where, what);
     check_h5(H5Sselect_none(mem_space.get()), where, what);
@@ -55,6 +58,27 @@ H5Dataset make_coordinate(hid_t file, const std::string& name, const std::vector
   return dataset;
 }
 
+// A 1-D coordinate variable that is also an HDF5 dimension scale (what netCDF-4 calls a dimension).
+H5Dataset make_coordinate(hid_t file, const std::string& name, const std::vector<double>& values, bool unlimited,
+                          int rank, const H5Where& where) {
+  H5Dataset dataset = make_small_dataset(file, name, {hsize_t(values.size())}, unlimited, values, rank, where);
+  check_h5(H5DSset_scale(dataset.get(), name.c_str()), where, "making '" + name + "' a dimension scale");
+  return dataset;
+}
+
+// A netCDF-4 dimension without a coordinate variable ("bnds"), stored the way netCDF-4 itself does:
+// an unwritten float dimension scale whose NAME starts with this sentence and ends with the length.
+H5Dataset make_bare_dimension(hid_t file, const std::string& name, hsize_t size, const H5Where& where) {
+  const std::string what = "creating dimension '" + name + "'";
+  H5Dataspace space(H5Screate_simple(1, &size, nullptr), where, what);
+  H5Dataset dataset(H5Dcreate2(file, name.c_str(), H5T_IEEE_F32BE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                    where, what);
+  char label[96];
+  std::snprintf(label, sizeof label, "This is a netCDF dimension but not a netCDF variable.%10d", int(size));
+  check_h5(H5DSset_scale(dataset.get(), label), where, what);
+  return dataset;
+}
+
 void describe(hid_t dataset, const std::vector<std::pair<const char*, std::string>>& attributes,
               const H5Where& where) {
   for (const auto& [name, value] : attributes) {
@@ -62,9 +86,82 @@ void describe(hid_t dataset, const std::vector<std::pair<const char*, std::strin
   }
 }
 
+struct GridCoordinates {
+  H5Dataset time, lat, lon, bnds, lat_bnds, lon_bnds;
+};
+
+// time, lat and lon with their CF attributes, and the cell edges as CF bounds (lat_bnds, lon_bnds,
+// (n, bnds = 2), degrees): CDO's conservative remapping and its cell areas need them. Edges are
+// computed like the centres (SphereGrid), so each edge has the same bits in both cells it bounds.
+GridCoordinates write_grid_coordinates(hid_t file, const core::Clock& clock, const core::SphereGrid& grid, int rank,
+                                       const H5Where& where) {
+  const int nx = grid.nx(), ny = grid.ny();
+  std::vector<double> lat(ny), lon(nx), lat_bnds(2 * std::size_t(ny)), lon_bnds(2 * std::size_t(nx));
+  for (int j = 0; j < ny; ++j) {
+    lat[j] = grid.lat_deg(j);
+    lat_bnds[2 * j] = -90.0 + j * 180.0 / ny;
+    lat_bnds[2 * j + 1] = -90.0 + (j + 1) * 180.0 / ny;
+  }
+  for (int i = 0; i < nx; ++i) {
+    lon[i] = grid.lon_deg(i);
+    lon_bnds[2 * i] = i * 360.0 / nx;
+    lon_bnds[2 * i + 1] = (i + 1) * 360.0 / nx;
+  }
+  GridCoordinates c;
+  c.time = make_coordinate(file, "time", {clock.time()}, true, rank, where);
+  describe(c.time.get(), {{"units", "seconds since 0001-01-01 00:00:00"}, {"calendar", "noleap"},
+                          {"standard_name", "time"}, {"long_name", "time"}, {"axis", "T"}}, where);
+  c.lat = make_coordinate(file, "lat", lat, false, rank, where);
+  describe(c.lat.get(), {{"units", "degrees_north"}, {"standard_name", "latitude"}, {"long_name", "latitude"},
+                         {"axis", "Y"}, {"bounds", "lat_bnds"}}, where);
+  c.lon = make_coordinate(file, "lon", lon, false, rank, where);
+  describe(c.lon.get(), {{"units", "degrees_east"}, {"standard_name", "longitude"}, {"long_name", "longitude"},
+                         {"axis", "X"}, {"bounds", "lon_bnds"}}, where);
+  c.bnds = make_bare_dimension(file, "bnds", 2, where);
+  c.lat_bnds = make_small_dataset(file, "lat_bnds", {hsize_t(ny), 2}, false, lat_bnds, rank, where);
+  c.lon_bnds = make_small_dataset(file, "lon_bnds", {hsize_t(nx), 2}, false, lon_bnds, rank, where);
+  for (auto [bounds, axis] : {std::pair{&c.lat_bnds, &c.lat}, std::pair{&c.lon_bnds, &c.lon}}) {
+    const std::string what = "attaching dimensions to bounds";
+    check_h5(H5DSattach_scale(bounds->get(), axis->get(), 0), where, what);
+    check_h5(H5DSattach_scale(bounds->get(), c.bnds.get(), 1), where, what);
+  }
+  return c;
+}
+
 // The dataset (time, [lev,] lat, lon) of one field, chunked by whole record so that time can be
 // unlimited (ncrcat and friends need a record dimension).
-H5Dataset make_field_dataset(hid_t file, const SelectedField& selected, int ny, int nx, const H5Where& where) {
+// cell_area(lat, lon), m2: SphereGrid's exact areas, the weights of meridian's own global means
+// (diagnostics.csv). Fields name it in cell_measures, so CDO's fldmean weights by it instead of the
+// areas it would compute from the bounds with great-circle edges (up to 0.5% off at 10 degrees).
+// Each rank writes its own block, like a field.
+H5Dataset write_cell_area(hid_t file, const core::ComponentOutput& component, const GridCoordinates& coords,
+                          const H5Where& where) {
+  const core::SphereGrid& grid = *component.grid;
+  const std::string what = "writing 'cell_area'";
+  const std::array<hsize_t, 2> dims = {hsize_t(grid.ny()), hsize_t(grid.nx())};
+  H5Dataspace space(H5Screate_simple(2, dims.data(), nullptr), where, what);
+  H5PropList dcpl(H5Pcreate(H5P_DATASET_CREATE), where, what);
+  check_h5(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), where, what);
+  check_h5(H5Pset_attr_creation_order(dcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), where, what);
+  H5Dataset area(
+      H5Dcreate2(file, "cell_area", H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), where, what);
+  describe(area.get(), {{"units", "m2"}, {"standard_name", "cell_area"}, {"long_name", "area of the grid cell"}},
+           where);
+  check_h5(H5DSattach_scale(area.get(), coords.lat.get(), 0), where, what);
+  check_h5(H5DSattach_scale(area.get(), coords.lon.get(), 1), where, what);
+  std::optional<core::Field> block;
+  if (const core::Decomposition* d = component.decomposition) {
+    block.emplace("cell_area", *d, 0);
+    for (int j = 0; j < block->ny(); ++j)
+      for (int i = 0; i < block->nx(); ++i) (*block)(i, j) = grid.area(d->y_range().begin + j);
+  }
+  write_block(area.get(), 0, block ? &*block : nullptr, component.decomposition, where);
+  return area;
+}
+
+// With `masked`, cells outside the field's coverage hold history_fill_value, named by _FillValue.
+H5Dataset make_field_dataset(hid_t file, const SelectedField& selected, int ny, int nx, bool masked,
+                             const H5Where& where) {
   const core::FieldMetadata& meta = selected.entry->meta;
   const std::string what = "creating field '" + meta.name + "'";
   std::vector<hsize_t> dims = {1}, max = {H5S_UNLIMITED};
@@ -81,6 +178,8 @@ H5Dataset make_field_dataset(hid_t file, const SelectedField& selected, int ny, 
   // Every cell is written at once: prefilling with the fill value would write the data twice.
   check_h5(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), where, what);
   check_h5(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY), where, what);
+  // netCDF-4 keeps a variable's _FillValue in the dataset's fill value too, and checks that they agree.
+  if (masked) check_h5(H5Pset_fill_value(dcpl.get(), H5T_NATIVE_DOUBLE, &history_fill_value), where, what);
   check_h5(H5Pset_attr_creation_order(dcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), where, what);
   H5Dataset dataset(H5Dcreate2(file, meta.name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, dcpl.get(),
                                H5P_DEFAULT),
@@ -90,6 +189,8 @@ H5Dataset make_field_dataset(hid_t file, const SelectedField& selected, int ny, 
   // CF valid range: readers mask values outside it (the model stops before writing one, see health_check.hpp).
   if (std::isfinite(meta.valid_min)) write_attribute(dataset.get(), "valid_min", meta.valid_min, where);
   if (std::isfinite(meta.valid_max)) write_attribute(dataset.get(), "valid_max", meta.valid_max, where);
+  write_attribute(dataset.get(), "cell_measures", std::string("area: cell_area"), where);
+  if (masked) write_attribute(dataset.get(), "_FillValue", history_fill_value, where);
   return dataset;
 }
 
@@ -105,18 +206,8 @@ void write_history_file(const std::string& path, MPI_Comm comm, int rank, const 
   H5File file = create_parallel_file(path, comm, where);
   write_provenance(file.get(), clock, component, provenance, title, where);
 
-  std::vector<double> lat(grid.ny()), lon(grid.nx());
-  for (int j = 0; j < grid.ny(); ++j) lat[j] = grid.lat_deg(j);
-  for (int i = 0; i < grid.nx(); ++i) lon[i] = grid.lon_deg(i);
-  H5Dataset time = make_coordinate(file.get(), "time", {clock.time()}, true, rank, where);
-  describe(time.get(), {{"units", "seconds since 0001-01-01 00:00:00"}, {"calendar", "noleap"},
-                        {"standard_name", "time"}, {"long_name", "time"}, {"axis", "T"}}, where);
-  H5Dataset lat_ds = make_coordinate(file.get(), "lat", lat, false, rank, where);
-  describe(lat_ds.get(), {{"units", "degrees_north"}, {"standard_name", "latitude"}, {"long_name", "latitude"},
-                          {"axis", "Y"}}, where);
-  H5Dataset lon_ds = make_coordinate(file.get(), "lon", lon, false, rank, where);
-  describe(lon_ds.get(), {{"units", "degrees_east"}, {"standard_name", "longitude"}, {"long_name", "longitude"},
-                          {"axis", "X"}}, where);
+  GridCoordinates coords = write_grid_coordinates(file.get(), clock, grid, rank, where);
+  H5Dataset area = write_cell_area(file.get(), component, coords, where);
 
   // One level dimension per distinct nz > 1: "lev" for the first, "lev_<nz>" for any other.
   std::map<int, H5Dataset> levels;
@@ -131,21 +222,23 @@ void write_history_file(const std::string& path, MPI_Comm comm, int rank, const 
   }
 
   for (const SelectedField& f : fields) {
-    H5Dataset dataset = make_field_dataset(file.get(), f, grid.ny(), grid.nx(), where);
-    std::vector<hid_t> scales = {time.get()};
+    // Crash dumps show every cell as it is: the stale values may be what went wrong.
+    const bool masked = use == FieldUse::history && !f.entry->meta.coverage.empty();
+    H5Dataset dataset = make_field_dataset(file.get(), f, grid.ny(), grid.nx(), masked, where);
+    std::vector<hid_t> scales = {coords.time.get()};
     if (f.nz > 1) scales.push_back(levels.at(f.nz).get());
-    scales.push_back(lat_ds.get());
-    scales.push_back(lon_ds.get());
+    scales.push_back(coords.lat.get());
+    scales.push_back(coords.lon.get());
     for (unsigned d = 0; d < scales.size(); ++d) {
       check_h5(H5DSattach_scale(dataset.get(), scales[d], d), where, "attaching dimensions to '" + f.entry->meta.name + "'");
     }
-    write_block(dataset.get(), 1, f.entry->field, component.decomposition, where);
+    const std::optional<core::Field> block = masked ? masked_block(f, component, rank) : std::nullopt;
+    write_block(dataset.get(), 1, block ? &*block : f.entry->field, component.decomposition, where);
   }
   // Close the datasets before the file so that its close (collective) flushes everything.
   levels.clear();
-  lon_ds = H5Dataset();
-  lat_ds = H5Dataset();
-  time = H5Dataset();
+  area = H5Dataset();
+  coords = GridCoordinates();
   file.close(where, "closing the file");
 }
 

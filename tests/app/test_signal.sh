@@ -32,11 +32,20 @@ read -r state step restart <"$tmp/stopped/status.txt"
 [[ "$state" == stopped ]] || { echo "test_signal: status.txt says '$state', expected stopped (signal too late?)" >&2; exit 1; }
 [[ $step -lt $steps && -f "$restart" ]] || { echo "test_signal: bad stop step $step or restart '$restart'" >&2; exit 1; }
 grep -q -- "--restart.from=$restart" "$tmp/stopped.log"
+# The stopped state is in the restart file, not in history: history stays on the output.every schedule.
+for f in "$tmp/stopped"/atmosphere_*.h5; do
+  n=$((10#$(basename "$f" .h5 | sed 's/atmosphere_//')))
+  (( n % 1000 == 0 )) || { echo "test_signal: the stopped run wrote history at step $n" >&2; exit 1; }
+done
 
 "$mpiexec" -n 2 "$bin" "${common[@]}" --output.dir="$tmp/stopped" --restart.from="$restart" >"$tmp/resumed.log"
 read -r state step restart <"$tmp/stopped/status.txt"
 [[ "$state" == complete && $step -eq $steps ]]
 $compare "$tmp/straight" "$tmp/stopped" --files "restart_00$steps.h5" 'atmosphere_*.h5' 'ocean_*.h5' --diagnostics
+# ... so the resumed run's history is the straight run's, file for file, and its XDMF lists them once.
+histories() { (cd "$1" && ls atmosphere_*.h5 ocean_*.h5 land_*.h5 && grep -o 'Name="ocean_[0-9]*"' ocean.xdmf); }
+[[ "$(histories "$tmp/straight")" == "$(histories "$tmp/stopped")" ]] ||
+  { echo "test_signal: history files or XDMF steps differ from the straight run's" >&2; exit 1; }
 
 # SIGTERM to mpirun itself (scancel, a hard limit): Open MPI 4.1 sends the ranks SIGCONT, then
 # SIGTERM T seconds later, then SIGKILL after T more (T = odls_base_sigkill_timeout, default 1: too

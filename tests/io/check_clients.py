@@ -69,7 +69,37 @@ def check_xdmf(component):
                   f"{path}: attribute {attribute.get('Name')} dimensions")
 
 
+def check_cf_extras():
+    """Cell bounds, cell areas and missing values as xarray (netCDF4 engine) decodes them."""
+    ds = xr.open_mfdataset(os.path.join(out, "ocean_*.h5"), combine="by_coords", engine="netcdf4",
+                           use_cftime=True)
+    check(ds.lat.attrs.get("bounds") == "lat_bnds" and ds.lon.attrs.get("bounds") == "lon_bnds",
+          "ocean: lat/lon lack their bounds attribute")
+    lat_bnds, lon_bnds = ds.lat_bnds.values, ds.lon_bnds.values
+    lat_bnds = lat_bnds[0] if lat_bnds.ndim == 3 else lat_bnds  # open_mfdataset may stack them in time
+    lon_bnds = lon_bnds[0] if lon_bnds.ndim == 3 else lon_bnds
+    check(lat_bnds.shape == (12, 2) and lon_bnds.shape == (24, 2), f"bounds shapes {lat_bnds.shape} {lon_bnds.shape}")
+    check(np.array_equal(lat_bnds[:, 0], np.linspace(-90, 75, 12)) and np.array_equal(lat_bnds[:, 1], np.linspace(-75, 90, 12)),
+          "lat_bnds values")
+    check(np.array_equal(lon_bnds[:, 0], np.arange(24) * 15.0) and np.array_equal(lon_bnds[:, 1], np.arange(1, 25) * 15.0),
+          "lon_bnds values")
+    area = ds.cell_area.values
+    area = area[0] if area.ndim == 3 else area
+    check(math.isclose(area.sum(), 4 * math.pi * 6.371e6 ** 2, rel_tol=1e-14), f"cell areas sum to {area.sum()}")
+    check(ds.ice.attrs.get("cell_measures") == "area: cell_area", "ice lacks cell_measures")
+    # xarray turns _FillValue into NaN (masked) and does not list it among the attributes any more.
+    check(np.isnan(ds.ice.encoding.get("_FillValue", 0.0)), f"ice _FillValue {ds.ice.encoding.get('_FillValue')}")
+    land = ds.frac.values == 0
+    check(land.any() and not land.all(), "sample frac covers nothing or everything")
+    ice, sst = ds.ice.values, ds.sst.values
+    check(np.array_equal(np.isnan(ice), land), "ice is not missing exactly where frac is 0")
+    check(np.array_equal(ice[~land], sst[~land] + 10), "ice values where frac > 0")
+    check("_FillValue" not in ds.sst.encoding or not np.isnan(ds.sst.encoding["_FillValue"]), "sst has a NaN fill")
+    ds.close()
+
+
 check_xarray("atmosphere", "t_atm", 0)
+check_cf_extras()
 check_xarray("ocean", "sst", 0)
 check_xdmf("atmosphere")
 check_xdmf("ocean")

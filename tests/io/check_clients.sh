@@ -1,7 +1,7 @@
 #!/bin/bash
 # Writes a sample output directory with 2 ranks and checks it with the real clients: ncdump (named
-# dimensions, no phony_dim), xarray and the XDMF file (check_clients.py), and scripts/plot.py
-# (check_plots.py).
+# dimensions, no phony_dim, bounds, missing values), xarray and the XDMF file (check_clients.py),
+# ParaView (check_paraview.py), and scripts/plot.py (check_plots.py).
 # Usage: check_clients.sh IO_WRITE_SAMPLE MPIEXEC PLOT_PY CHECK_CLIENTS_PY
 set -euo pipefail
 sample=$1 mpiexec=$2 plot=$3 checker=$4
@@ -20,8 +20,23 @@ for component in atmosphere ocean; do
 done
 grep -qF "double q(time, lev, lat, lon)" <<<"$(ncdump -h "$out/atmosphere_000048.h5")" \
   || { echo "q lacks its lev dimension"; ncdump -h "$out/atmosphere_000048.h5"; exit 1; }
+# CF cell bounds and areas, and a NaN _FillValue on the field with a coverage (and only there).
+header=$(ncdump -h "$out/ocean_000048.h5")
+for want in "bnds = 2 ;" "double lat_bnds(lat, bnds)" "double lon_bnds(lon, bnds)" 'lat:bounds = "lat_bnds"' \
+            'lon:bounds = "lon_bnds"' "double cell_area(lat, lon)" 'ice:cell_measures = "area: cell_area"' \
+            "ice:_FillValue = NaN"; do
+  grep -qF "$want" <<<"$header" || { echo "ncdump -h of ocean lacks '$want':"; echo "$header"; exit 1; }
+done
+if grep -q "sst:_FillValue" <<<"$header"; then echo "sst has a _FillValue but no coverage"; exit 1; fi
+# ncdump shows the masked cells as missing ("_"): frac is 0 in the 4 westernmost columns of 12 rows.
+missing=$(ncdump -v ice "$out/ocean_000048.h5" | sed -n '/^ ice =/,/;/p' | grep -o '_' | wc -l)
+[[ $missing -eq 48 ]] || { echo "ncdump shows $missing missing ice values, want 48"; exit 1; }
 
 /usr/bin/python3 "$checker" "$out"
+
+# ParaView (scripts/setup.sh installs it; reading needs no display) opens the XDMF and sees NaN.
+command -v pvpython >/dev/null || { echo "pvpython not found: install paraview and python3-paraview (scripts/setup.sh)"; exit 1; }
+timeout 120 pvpython "$(dirname "$checker")/check_paraview.py" "$out/ocean.xdmf" ice 48
 
 printf 'step,time,total_energy\n24,86400,1.5e24\n48,172800,1.52e24\n72,259200,1.49e24\n' > "$out/diagnostics.csv"
 /usr/bin/python3 "$plot" "$out" --field t_atm --component atmosphere --times all --out "$work/png"

@@ -25,6 +25,7 @@ struct FakeFieldSpec {
   int nz = 1;
   bool restart = true;
   bool output = true;
+  std::string coverage{};  // FieldMetadata::coverage
 };
 
 class FakeComponent {
@@ -34,8 +35,9 @@ class FakeComponent {
       : name_(std::move(name)), decomp_(comm, core::GlobalGrid{nx, ny}, pgrid), grid_(nx, ny) {
     for (const auto& s : specs) {
       fields_.push_back(std::make_unique<core::Field>(s.name, decomp_, halo, s.nz));
-      meta_.push_back({s.name, "K", "test field " + s.name, s.name == "t" ? "air_temperature" : "", s.restart,
-                       s.output});
+      meta_.push_back({.name = s.name, .units = "K", .long_name = "test field " + s.name,
+                       .standard_name = s.name == "t" ? "air_temperature" : "", .restart = s.restart,
+                       .output = s.output, .coverage = s.coverage});
     }
   }
   // Owned cells get cell_code(..., salt); the halo gets `halo_value`.
@@ -73,6 +75,7 @@ class FakeComponent {
     return out;
   }
   const core::Decomposition& decomposition() const { return decomp_; }
+  core::Field& field(std::size_t f) { return *fields_[f]; }
 
  private:
   std::string name_;

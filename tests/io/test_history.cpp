@@ -2,6 +2,7 @@
 // test that catches Open MPI's OMPIO corrupting collective HDF5 writes (docs/platform-notes.md).
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <filesystem>
 
 #include "io_test_support.hpp"
@@ -73,4 +74,120 @@ TEST_CASE("history files hold every value written collectively by every rank", "
     }
   }
   CHECK(test::sum_over_ranks(bad) == 0);
+}
+
+namespace {
+// The coverage pattern of the masking tests: a fraction of 0 (not covered) on every third cell.
+double coverage_at(int gi, int gj) { return (gi + 2 * gj) % 3 == 0 ? 0.0 : 0.25 + 0.125 * (gi % 4); }
+
+void fill_coverage(FakeComponent& c, std::size_t f) {
+  core::Field& u = c.field(f);
+  for (int j = 0; j < u.ny(); ++j)
+    for (int i = 0; i < u.nx(); ++i)
+      u(i, j) = coverage_at(c.decomposition().x_range().begin + i, c.decomposition().y_range().begin + j);
+}
+
+// Cells of field `f` (index in the component, `nz` levels) that differ from what a history file must
+// hold: NaN where coverage_at is 0 if `masked`, cell_code everywhere else.
+long long check_masked(hid_t file, const std::string& name, int f, int nz, int nx, int ny, int salt, bool masked) {
+  std::vector<hsize_t> dims;
+  const std::vector<double> values = read_all(file, name, dims);
+  long long bad = 0;
+  for (int k = 0; k < nz; ++k)
+    for (int j = 0; j < ny; ++j)
+      for (int i = 0; i < nx; ++i) {
+        const double v = values[(std::size_t(k) * ny + j) * nx + i];
+        bad += masked && coverage_at(i, j) == 0.0 ? !std::isnan(v) : v != test::cell_code(f, k, i, j, salt);
+      }
+  return bad;
+}
+
+double dataset_fill_value(hid_t file, const std::string& name) {
+  const io::H5Where where{0, name};
+  io::H5Dataset dataset(H5Dopen2(file, name.c_str(), H5P_DEFAULT), where, "open");
+  io::H5PropList dcpl(H5Dget_create_plist(dataset.get()), where, "dcpl");
+  double value = 0;
+  io::check_h5(H5Pget_fill_value(dcpl.get(), H5T_NATIVE_DOUBLE, &value), where, "fill value");
+  return value;
+}
+}  // namespace
+
+TEST_CASE("history files hold _FillValue where a field's coverage is 0; restarts and crash dumps do not",
+          "[history][missing]") {
+  test::TempDir dir(test::world());
+  const int nx = 24, ny = 12, salt = 5;
+  const auto specs = std::vector<test::FakeFieldSpec>{
+      {"t", 1, true, true, "frac"}, {"frac", 1, false, true}, {"q", 2, true, true, "frac"}};
+  FakeComponent ocn(test::world(), "ocean", nx, ny, specs, 1);
+  ocn.fill(salt);
+  fill_coverage(ocn, 1);
+  io::Hdf5Output out(test::world(), {dir.path()}, test::provenance_for_world());
+  const core::Clock clock(1800.0, 10, 4);
+  out.write_history(clock, {ocn.output()});
+  const std::string restart = out.write_restart(clock, {ocn.output()});
+  out.write_crash_dump(clock, {ocn.output()}, "test");
+  if (test::world_rank() == 0) {
+    const std::string path = dir.path() + "/ocean_000004.h5";
+    io::H5File file = io::open_serial_file(path, {0, path});
+    CHECK(check_masked(file.get(), "t", 0, 1, nx, ny, salt, true) == 0);
+    CHECK(check_masked(file.get(), "q", 2, 2, nx, ny, salt, true) == 0);
+    io::H5Dataset t(H5Dopen2(file.get(), "t", H5P_DEFAULT), {0, path}, "open t");
+    CHECK(std::isnan(io::read_double_attribute(t.get(), "_FillValue", {0, path})));
+    CHECK(std::isnan(dataset_fill_value(file.get(), "t")));
+    io::H5Dataset frac(H5Dopen2(file.get(), "frac", H5P_DEFAULT), {0, path}, "open frac");
+    CHECK_FALSE(io::has_attribute(frac.get(), "_FillValue", {0, path}));  // a fraction covers every cell
+    const std::string crash = dir.path() + "/crash_ocean_000004.h5";
+    io::H5File dump = io::open_serial_file(crash, {0, crash});
+    CHECK(check_masked(dump.get(), "t", 0, 1, nx, ny, salt, false) == 0);
+  }
+  // The restart holds the real state, also under the mask: reading it back gives every cell.
+  FakeComponent back(test::world(), "ocean", nx, ny, specs, 1);
+  back.fill(0);
+  CHECK(out.read_restart(restart, {back.output()}) == 4);
+  CHECK(test::sum_over_ranks(back.mismatches(salt, -7.0)) == 0);
+}
+
+TEST_CASE("a coverage that names no other field fails on every rank and leaves no file", "[history][missing]") {
+  test::TempDir dir(test::world());
+  FakeComponent ocn(test::world(), "ocean", 12, 6, {{"t", 1, true, true, "nowhere"}}, 1);
+  ocn.fill(1);
+  io::Hdf5Output out(test::world(), {dir.path()}, test::provenance_for_world());
+  CHECK_THROWS_WITH(out.write_history(core::Clock(1800.0, 10, 1), {ocn.output()}),
+                    Catch::Contains("coverage 'nowhere'"));
+  if (test::world_rank() == 0) CHECK(test::file_names(dir.path()).empty());
+}
+
+TEST_CASE("history files carry CF cell bounds that tile the sphere", "[history][bounds]") {
+  test::TempDir dir(test::world());
+  const int nx = 10, ny = 7;
+  FakeComponent atm(test::world(), "atmosphere", nx, ny, {{"t", 1, true, true}}, 1);
+  atm.fill(1);
+  io::Hdf5Output out(test::world(), {dir.path()}, test::provenance_for_world());
+  out.write_history(core::Clock(1800.0, 10, 1), {atm.output()});
+  if (test::world_rank() == 0) {
+    const std::string path = dir.path() + "/atmosphere_000001.h5";
+    const io::H5Where where{0, path};
+    io::H5File file = io::open_serial_file(path, where);
+    std::vector<hsize_t> dims;
+    const auto lat = read_all(file.get(), "lat", dims);
+    const auto lat_bnds = read_all(file.get(), "lat_bnds", dims);
+    CHECK(dims == std::vector<hsize_t>{hsize_t(ny), 2});
+    const auto lon = read_all(file.get(), "lon", dims);
+    const auto lon_bnds = read_all(file.get(), "lon_bnds", dims);
+    CHECK(dims == std::vector<hsize_t>{hsize_t(nx), 2});
+    CHECK(lat_bnds.front() == -90.0);
+    CHECK(lat_bnds.back() == 90.0);
+    CHECK(lon_bnds.front() == 0.0);
+    CHECK(lon_bnds.back() == 360.0);
+    long long bad = 0;  // each cell holds its centre, and shares its edge with the next bit for bit
+    for (int j = 0; j < ny; ++j) bad += !(lat_bnds[2 * j] < lat[j] && lat[j] < lat_bnds[2 * j + 1]);
+    for (int j = 0; j + 1 < ny; ++j) bad += lat_bnds[2 * j + 1] != lat_bnds[2 * j + 2];
+    for (int i = 0; i < nx; ++i) bad += !(lon_bnds[2 * i] < lon[i] && lon[i] < lon_bnds[2 * i + 1]);
+    for (int i = 0; i + 1 < nx; ++i) bad += lon_bnds[2 * i + 1] != lon_bnds[2 * i + 2];
+    CHECK(bad == 0);
+    io::H5Dataset lat_ds(H5Dopen2(file.get(), "lat", H5P_DEFAULT), where, "open lat");
+    io::H5Dataset lon_ds(H5Dopen2(file.get(), "lon", H5P_DEFAULT), where, "open lon");
+    CHECK(io::read_string_attribute(lat_ds.get(), "bounds", where) == "lat_bnds");
+    CHECK(io::read_string_attribute(lon_ds.get(), "bounds", where) == "lon_bnds");
+  }
 }

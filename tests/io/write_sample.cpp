@@ -1,5 +1,6 @@
 // Writes a small sample output directory for the client checks (check_clients.sh): 3 history steps
-// of 2 components (atmosphere 36x18 with a 3-level field, ocean 24x12) and one restart.
+// of 2 components (atmosphere 36x18 with a 3-level field, ocean 24x12 whose "ice" covers only the
+// cells where "frac" > 0: frac is 0 west of 60 degrees east) and one restart.
 // Usage: mpirun -n 2 io_write_sample DIR
 #include <mpi.h>
 
@@ -35,6 +36,12 @@ struct Sample {
             u(i, j, k) = 250.0 + 10.0 * f + double(step) + 20.0 * std::cos(grid.lat(decomp.y_range().begin + j)) + k;
     }
   }
+  // Field `f` = 0 in the columns west of `lon_deg`, 1 elsewhere: a coverage fraction.
+  void fraction(std::size_t f, double lon_deg) {
+    core::Field& u = *fields[f];
+    for (int j = 0; j < u.ny(); ++j)
+      for (int i = 0; i < u.nx(); ++i) u(i, j) = grid.lon_deg(decomp.x_range().begin + i) < lon_deg ? 0.0 : 1.0;
+  }
   core::Decomposition decomp;
   core::SphereGrid grid;
   std::vector<std::unique_ptr<core::Field>> fields;
@@ -50,11 +57,13 @@ int main(int argc, char** argv) {
   try {
     if (argc != 2) throw core::ConfigError(rank, "io_write_sample", "usage: io_write_sample DIR");
     Sample atm(MPI_COMM_WORLD, "atmosphere", 36, 18, {{"t_atm", 1}, {"q", 3}});
-    Sample ocn(MPI_COMM_WORLD, "ocean", 24, 12, {{"sst", 1}});
+    Sample ocn(MPI_COMM_WORLD, "ocean", 24, 12, {{"sst", 1}, {"ice", 1}, {"frac", 1}});
+    ocn.out.fields[1].meta.coverage = "frac";
     io::Hdf5Output out(MPI_COMM_WORLD, {argv[1]}, {"0.1.0", "sample", "[run]\ndt = 3600\n", "d1", size, "sample"});
     for (long long step : {24, 48, 72}) {
       atm.fill(step);
       ocn.fill(step);
+      ocn.fraction(2, 60.0);
       out.write_history(core::Clock(3600.0, 72, step), {atm.out, ocn.out});
     }
     out.write_restart(core::Clock(3600.0, 72, 72), {atm.out, ocn.out}, {{"run.dt", "3600", ""}});

@@ -41,10 +41,18 @@ void Land::setup(const core::ComponentContext& context) {
 }
 
 std::vector<core::FieldEntry> Land::fields() {
+  // Temperature and flux mean nothing where there is no land: history files mask them there.
   return {
-      {{"t_land", "degC", "land surface temperature", "surface_temperature", true, true, -150, 150}, &*t_},
-      {{"land_fraction", "1", "land fraction of the cell", "land_area_fraction", false, true}, &*fraction_},
-      {{"land_heat_flux", "W m-2", "heat flux into the land per unit land area", "", false, true}, &*flux_},
+      {{.name = "t_land", .units = "degC", .long_name = "land surface temperature",
+        .standard_name = "surface_temperature",
+        .restart = true, .output = true, .valid_min = -150, .valid_max = 150, .coverage = "land_fraction"},
+       &*t_},
+      {{.name = "land_fraction", .units = "1", .long_name = "land fraction of the cell",
+        .standard_name = "land_area_fraction", .output = true},
+       &*fraction_},
+      {{.name = "land_heat_flux", .units = "W m-2", .long_name = "heat flux into the land per unit land area",
+        .standard_name = "", .output = true, .coverage = "land_fraction"},
+       &*flux_},
   };
 }
 

@@ -57,10 +57,18 @@ void Ocean::setup(const core::ComponentContext& context) {
 }
 
 std::vector<core::FieldEntry> Ocean::fields() {
+  // Temperature and flux mean nothing where there is no ocean: history files mask them there.
   return {
-      {{"t_ocean", "degC", "ocean mixed-layer temperature", "sea_surface_temperature", true, true, -100, 100}, &*t_},
-      {{"ocean_fraction", "1", "ocean fraction of the cell", "sea_area_fraction", false, true}, &*fraction_},
-      {{"ocean_heat_flux", "W m-2", "heat flux into the ocean per unit ocean area", "", false, true}, &*flux_},
+      {{.name = "t_ocean", .units = "degC", .long_name = "ocean mixed-layer temperature",
+        .standard_name = "sea_surface_temperature",
+        .restart = true, .output = true, .valid_min = -100, .valid_max = 100, .coverage = "ocean_fraction"},
+       &*t_},
+      {{.name = "ocean_fraction", .units = "1", .long_name = "ocean fraction of the cell",
+        .standard_name = "sea_area_fraction", .output = true},
+       &*fraction_},
+      {{.name = "ocean_heat_flux", .units = "W m-2", .long_name = "heat flux into the ocean per unit ocean area",
+        .standard_name = "", .output = true, .coverage = "ocean_fraction"},
+       &*flux_},
   };
 }
 

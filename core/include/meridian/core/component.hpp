@@ -24,6 +24,8 @@
 
 namespace meridian::core {
 
+// A member added here must also travel in broadcast_info (core/src/layout.cpp): ranks outside a
+// component in the concurrent layout know its fields only from there.
 struct FieldMetadata {
   std::string name;           // variable name in files: "t_atm"
   std::string units;          // UDUNITS: "K", "degC", "W m-2"
@@ -36,6 +38,11 @@ struct FieldMetadata {
   // bounds: no range check.
   double valid_min = -std::numeric_limits<double>::infinity();
   double valid_max = std::numeric_limits<double>::infinity();
+  // The cells this field describes: the name of another field of the same component, a fraction
+  // 0..1 (its lowest level), e.g. "ocean_fraction" for an ocean temperature. Where that fraction is
+  // <= 0 the field means nothing, and history files hold the CF _FillValue there (restart files keep
+  // the real values). "" (the default): every cell.
+  std::string coverage{};
 };
 
 // A field as the framework sees it: metadata plus the component's storage (not owned).
