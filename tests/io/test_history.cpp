@@ -124,7 +124,7 @@ TEST_CASE("history files hold _FillValue where a field's coverage is 0; restarts
   io::Hdf5Output out(test::world(), {dir.path()}, test::provenance_for_world());
   const core::Clock clock(1800.0, 10, 4);
   out.write_history(clock, {ocn.output()});
-  const std::string restart = out.write_restart(clock, {ocn.output()});
+  const std::string restart = out.write_restart(clock, {ocn.output()}, {});
   out.write_crash_dump(clock, {ocn.output()}, "test");
   if (test::world_rank() == 0) {
     const std::string path = dir.path() + "/ocean_000004.h5";
@@ -143,7 +143,7 @@ TEST_CASE("history files hold _FillValue where a field's coverage is 0; restarts
   // The restart holds the real state, also under the mask: reading it back gives every cell.
   FakeComponent back(test::world(), "ocean", nx, ny, specs, 1);
   back.fill(0);
-  CHECK(out.read_restart(restart, {back.output()}) == 4);
+  CHECK(out.read_restart(restart, {back.output()}, {}) == 4);
   CHECK(test::sum_over_ranks(back.mismatches(salt, -7.0)) == 0);
 }
 
