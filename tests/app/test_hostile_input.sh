@@ -21,21 +21,9 @@ before="$(fingerprint)"
 o="--output.dir=$keep"
 
 failures=0
-check() {  # check "expected text" args...: status 2, one short line, the text, no raw control byte
-  local expected="$1"; shift
-  local out="$tmp/stdout" err="$tmp/stderr" status=0 start=$SECONDS
-  timeout 30 "$mpiexec" -q -n "$ranks" "$bin" "$@" >"$out" 2>"$err" || status=$?
-  local lines; lines=$(wc -l <"$err")
-  local longest; longest=$(wc -L <"$err")
-  if [[ $status -ne 2 ]] || [[ $lines -ne 1 ]] || ! grep -qF -- "$expected" "$err" || grep -q "MPI_ABORT" "$err" "$out" ||
-     [[ $longest -gt 600 ]] || LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$err" || ((SECONDS - start > 20)); then
-    echo "FAIL: meridian ${*:0:6} ... -> status $status, $lines line(s), longest $longest, expected '$expected':" >&2
-    head -c 2000 "$err" | sed 's/^/    /' >&2
-    failures=$((failures + 1))
-  else
-    echo "ok: $(cat "$err")"
-  fi
-}
+source "$src/tests/app/expect_refusal.sh"
+# status 2 within 20 s, one short line, the text, no raw control byte (tests/app/expect_refusal.sh)
+check() { expect_refusal "$1" timeout 30 "$mpiexec" -q -n "$ranks" "$bin" "${@:2}"; }
 
 # --- Files that are not files: a FIFO would block open() forever; loops and long names are one line.
 mkfifo "$tmp/fifo"

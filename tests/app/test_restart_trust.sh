@@ -63,20 +63,9 @@ edit settings "s = f.attrs['state_settings'].decode().replace('run.dt\t1800\t', 
 f.attrs.create('state_settings', np.bytes_(s))"
 
 failures=0
-check() {  # check "expected text" args...: exit 2 on 3 ranks, one stderr line holding the text
-  local expected="$1"; shift
-  local out="$tmp/stdout" err="$tmp/stderr" status=0
-  run -n 3 "$bin" "${common[@]}" --restart.every=0 --output.dir="$tmp/bad" "$@" >"$out" 2>"$err" || status=$?
-  local lines; lines=$(grep -c . "$err")
-  if [[ $status -ne 2 ]] || [[ $lines -ne 1 ]] || ! grep -qF -- "$expected" "$err" ||
-     grep -q "MPI_ABORT" "$err" "$out" || grep -qE "rank [0-9]+: rank" "$err"; then
-    echo "FAIL: meridian $* -> status $status, $lines stderr line(s), expected '$expected':" >&2
-    sed 's/^/    /' "$err" >&2
-    failures=$((failures + 1))
-  else
-    echo "ok: $(cat "$err")"
-  fi
-}
+source "$src/tests/app/expect_refusal.sh"
+# exit 2 on 3 ranks, one stderr line holding the text (tests/app/expect_refusal.sh)
+check() { REFUSAL_SECONDS=60 expect_refusal "$1" run -n 3 "$bin" "${common[@]}" --restart.every=0 --output.dir="$tmp/bad" "${@:2}"; }
 r="--run.steps=12"
 check "restart file '$good' was written with grid.mask = continents (ocean-fraction digest " \
   $r --grid.mask=aquaplanet --restart.from="$good"

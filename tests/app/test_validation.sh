@@ -25,19 +25,8 @@ head -c 3000 "$tmp/small_restart.h5" >"$tmp/truncated.h5"
 touch "$tmp/regular_file"
 
 failures=0
-check() {  # check "expected text" args...
-  local expected="$1"; shift
-  local out="$tmp/stdout" err="$tmp/stderr" status=0
-  timeout 60 "$mpiexec" -q -n "$ranks" "$bin" "$@" >"$out" 2>"$err" || status=$?
-  local lines; lines=$(grep -c . "$err")
-  if [[ $status -ne 2 ]] || [[ $lines -ne 1 ]] || ! grep -qF -- "$expected" "$err" || grep -q "MPI_ABORT" "$err" "$out"; then
-    echo "FAIL: meridian $* -> status $status, $lines stderr line(s), expected '$expected':" >&2
-    sed 's/^/    /' "$err" >&2
-    failures=$((failures + 1))
-  else
-    echo "ok: $(cat "$err")"
-  fi
-}
+source "$src/tests/app/expect_refusal.sh"
+check() { REFUSAL_SECONDS=60 expect_refusal "$1" timeout 60 "$mpiexec" -q -n "$ranks" "$bin" "${@:2}"; }
 o="--output.dir=$keep"
 check "config file '/nonexistent/run.ini' does not exist" --config /nonexistent/run.ini
 check "is not a text file" --config "$tmp/binary.ini" "$o"
