@@ -6,6 +6,7 @@
 
 #include "meridian/core/error.hpp"
 #include "meridian/core/input_file.hpp"
+#include "meridian/core/mpi_handles.hpp"
 
 namespace po = boost::program_options;
 
@@ -65,10 +66,7 @@ std::string read_config_text(const std::string& path, MPI_Comm comm) {
   }
   // Broadcast the error first so every rank throws the same message, then the bytes.
   for (std::string* s : {&error, &text}) {
-    long long n = static_cast<long long>(s->size());
-    MERIDIAN_MPI(MPI_Bcast(&n, 1, MPI_LONG_LONG, 0, comm), comm);
-    s->resize(static_cast<std::size_t>(n));
-    if (n > 0) MERIDIAN_MPI(MPI_Bcast(s->data(), static_cast<int>(n), MPI_CHAR, 0, comm), comm);
+    core::broadcast_string(*s, 0, comm);
     if (s == &error && !error.empty()) throw core::ConfigError(-1, "", error);
   }
   return text;

@@ -16,6 +16,7 @@
 #include "meridian/core/driver.hpp"
 #include "meridian/core/error.hpp"
 #include "meridian/core/input_file.hpp"
+#include "meridian/core/mpi_handles.hpp"
 #include "meridian/core/run_failure.hpp"
 #include "meridian/io/hdf5_output.hpp"
 #include "meridian/revision.hpp"
@@ -40,14 +41,6 @@ void install_stop_handlers() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
-// Collective: every rank gets rank 0's `text`.
-void broadcast_from_rank0(std::string& text, MPI_Comm comm) {
-  int length = static_cast<int>(text.size());
-  MERIDIAN_MPI(MPI_Bcast(&length, 1, MPI_INT, 0, comm), comm);
-  text.resize(length);
-  MERIDIAN_MPI(MPI_Bcast(text.data(), length, MPI_CHAR, 0, comm), comm);
-}
-
 // Collective: rank 0 creates output.dir and proves it writable; every rank throws the same error.
 void prepare_output_dir(const std::string& dir, MPI_Comm comm) {
   int rank = 0;
@@ -67,7 +60,7 @@ void prepare_output_dir(const std::string& dir, MPI_Comm comm) {
       std::filesystem::remove(probe, ec);
     }
   }
-  broadcast_from_rank0(error, comm);
+  meridian::core::broadcast_string(error, 0, comm);
   if (!error.empty()) throw meridian::core::ConfigError(-1, "", error);
 }
 
@@ -84,7 +77,7 @@ void write_on_rank0(const std::string& path, const std::string& text, MPI_Comm c
       error = e.context() + ": " + e.message();
     }
   }
-  broadcast_from_rank0(error, comm);
+  meridian::core::broadcast_string(error, 0, comm);
   if (!error.empty()) throw meridian::core::OutputError(rank, error + "; the older file is intact");
 }
 

@@ -8,6 +8,7 @@
 #include "meridian/core/error.hpp"
 #include "meridian/core/health_check.hpp"
 #include "meridian/core/input_file.hpp"
+#include "meridian/core/mpi_handles.hpp"
 #include "meridian/core/run_failure.hpp"
 #include "meridian/core/timers.hpp"
 
@@ -30,10 +31,7 @@ bool Driver::agree_to_stop(const volatile std::sig_atomic_t* flag) {
   int local = ((flag && *flag) ? 1 : 0) | (diagnostics_failure_.empty() ? 0 : 2), any = 0;
   MERIDIAN_MPI(MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_BOR, comm_), comm_);
   if (any & 2) {
-    int length = int(diagnostics_failure_.size());
-    MERIDIAN_MPI(MPI_Bcast(&length, 1, MPI_INT, 0, comm_), comm_);
-    diagnostics_failure_.resize(std::size_t(length));
-    MERIDIAN_MPI(MPI_Bcast(diagnostics_failure_.data(), length, MPI_CHAR, 0, comm_), comm_);
+    broadcast_string(diagnostics_failure_, 0, comm_);
     throw OutputError(rank_, "cannot write diagnostics: " + diagnostics_failure_ +
                                  "; the rows written before are intact");
   }

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "meridian/core/error.hpp"
+#include "meridian/core/mpi_handles.hpp"
 
 namespace meridian::core {
 
@@ -136,10 +137,7 @@ ComponentInfo broadcast_info(const ComponentInfo& info, int root, MPI_Comm comm)
     b.put(info.diagnostics.size());
     for (const std::string& d : info.diagnostics) b.put(d);
   }
-  long long size = static_cast<long long>(b.data.size());
-  MERIDIAN_MPI(MPI_Bcast(&size, 1, MPI_LONG_LONG, root, comm), comm);
-  b.data.resize(std::size_t(size));
-  MERIDIAN_MPI(MPI_Bcast(b.data.data(), int(size), MPI_CHAR, root, comm), comm);
+  broadcast_string(b.data, root, comm);
   ComponentInfo out;
   b.get(out.time_step_key);
   b.get(out.time_step), b.get(out.stable_time_step), b.get(out.heat_capacity), b.get(out.exchange_coefficient);
@@ -166,10 +164,7 @@ void agree_on_config_error(const std::string& context, const std::string& messag
   MERIDIAN_MPI(MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm), comm);
   if (first == size) return;
   std::string agreed = message;
-  int length = int(agreed.size());
-  MERIDIAN_MPI(MPI_Bcast(&length, 1, MPI_INT, first, comm), comm);
-  agreed.resize(std::size_t(length));
-  MERIDIAN_MPI(MPI_Bcast(agreed.data(), length, MPI_CHAR, first, comm), comm);
+  broadcast_string(agreed, first, comm);
   throw ConfigError(-1, context, agreed);
 }
 

@@ -1,5 +1,7 @@
 #include "meridian/core/mpi_handles.hpp"
 
+#include <limits>
+
 #include "meridian/core/error.hpp"
 
 namespace meridian::core {
@@ -93,6 +95,15 @@ Datatype& Datatype::operator=(Datatype&& other) noexcept {
     Datatype old(std::exchange(type_, std::exchange(other.type_, MPI_DATATYPE_NULL)));
   }
   return *this;
+}
+
+void broadcast_string(std::string& text, int root, MPI_Comm comm) {
+  unsigned long long size = text.size();
+  MERIDIAN_MPI(MPI_Bcast(&size, 1, MPI_UNSIGNED_LONG_LONG, root, comm), comm);
+  if (size > static_cast<unsigned long long>(std::numeric_limits<int>::max()))
+    throw Error(rank_or_unknown(comm), "broadcast", std::to_string(size) + " bytes do not fit one MPI message");
+  text.resize(std::size_t(size));
+  if (size > 0) MERIDIAN_MPI(MPI_Bcast(text.data(), int(size), MPI_CHAR, root, comm), comm);
 }
 
 std::string received_mismatch(const MPI_Status& status, std::size_t expected, int peer, MPI_Comm comm) {

@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "meridian/core/error.hpp"
+#include "meridian/core/mpi_handles.hpp"
 
 namespace meridian::io {
 
@@ -83,13 +84,6 @@ void create_directories(const std::string& dir) {
   if (ec) throw core::Error(-1, "creating output directory '" + dir + "'", ec.message());
 }
 
-void broadcast_string(std::string& text, MPI_Comm comm) {
-  unsigned long long size = text.size();
-  MERIDIAN_MPI(MPI_Bcast(&size, 1, MPI_UNSIGNED_LONG_LONG, 0, comm), comm);
-  text.resize(size);
-  if (size > 0) MERIDIAN_MPI(MPI_Bcast(text.data(), int(size), MPI_CHAR, 0, comm), comm);
-}
-
 void on_rank0(MPI_Comm comm, const std::function<void()>& job) {
   int rank = 0;
   MERIDIAN_MPI(MPI_Comm_rank(comm, &rank), comm);
@@ -111,7 +105,7 @@ void on_rank0(MPI_Comm comm, const std::function<void()>& job) {
   }
   MERIDIAN_MPI(MPI_Bcast(&kind, 1, MPI_INT, 0, comm), comm);
   if (kind == 0) return;
-  broadcast_string(message, comm);
+  core::broadcast_string(message, 0, comm);
   if (kind == 2) throw core::ConfigError(rank, "", message);
   throw core::Error(rank, "rank 0", message);
 }

@@ -41,7 +41,4 @@ void reserve_space(const std::string& path, unsigned long long bytes);
 // rank is left waiting in a later collective. Collective over `comm`.
 void on_rank0(MPI_Comm comm, const std::function<void()>& job);
 
-// Broadcasts `text` from rank 0 of `comm`. Collective.
-void broadcast_string(std::string& text, MPI_Comm comm);
-
 }  // namespace meridian::io

@@ -10,6 +10,7 @@
 #include "file_policy.hpp"
 #include "history_writer.hpp"
 #include "meridian/core/error.hpp"
+#include "meridian/core/mpi_handles.hpp"
 #include "meridian/core/run_failure.hpp"
 #include "meridian/io/hdf5_handle.hpp"
 #include "restart_file.hpp"
@@ -21,7 +22,7 @@ namespace {
 // Attributes of a parallel file must carry the same bytes on every rank; provenance is rank 0's.
 void agree_on(core::Provenance& p, MPI_Comm comm) {
   for (std::string* s : {&p.version, &p.git_revision, &p.config_ini, &p.config_digest, &p.process_grid})
-    broadcast_string(*s, comm);
+    core::broadcast_string(*s, 0, comm);
   MERIDIAN_MPI(MPI_Bcast(&p.ranks, 1, MPI_INT, 0, comm), comm);
 }
 
@@ -78,10 +79,7 @@ void write_safely(MPI_Comm comm, const std::string& temporary, const std::string
       first_failed = 0;
     }
   } else {
-    unsigned long long length = failure.size();
-    MERIDIAN_MPI(MPI_Bcast(&length, 1, MPI_UNSIGNED_LONG_LONG, first_failed, comm), comm);
-    failure.resize(length);
-    MERIDIAN_MPI(MPI_Bcast(failure.data(), int(length), MPI_CHAR, first_failed, comm), comm);
+    core::broadcast_string(failure, first_failed, comm);
   }
   if (rank == 0) std::remove(temporary.c_str());  // may not exist; nothing else to do about it
   throw core::OutputError(rank, "cannot write '" + final_path + "' (rank " + std::to_string(first_failed) +
@@ -226,7 +224,7 @@ RestartInfo peek_restart(MPI_Comm comm, const std::string& path) {
   silence_hdf5_errors();
   std::string bytes;
   on_rank0(comm, [&] { bytes = pack(read_restart_info(path)); });
-  broadcast_string(bytes, comm);
+  core::broadcast_string(bytes, 0, comm);
   return unpack(bytes);
 }
 

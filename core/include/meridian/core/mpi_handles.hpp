@@ -76,6 +76,10 @@ class Datatype {
   MPI_Datatype type_ = MPI_DATATYPE_NULL;
 };
 
+// Every rank of `comm` gets `text` as it is on rank `root`: the length, then the bytes. Collective.
+// Throws Error if the text is longer than one MPI message can carry (INT_MAX bytes).
+void broadcast_string(std::string& text, int root, MPI_Comm comm);
+
 // After a completed receive of doubles: "" if it brought `expected` values, else "expected N values
 // from rank P, received R" for the caller's Error. Throws on an MPI error. Local.
 std::string received_mismatch(const MPI_Status& status, std::size_t expected, int peer, MPI_Comm comm);
