@@ -91,21 +91,21 @@ struct GridCoordinates {
 };
 
 // time, lat and lon with their CF attributes, and the cell edges as CF bounds (lat_bnds, lon_bnds,
-// (n, bnds = 2), degrees): CDO's conservative remapping and its cell areas need them. Edges are
-// computed like the centres (SphereGrid), so each edge has the same bits in both cells it bounds.
+// (n, bnds = 2), degrees): CDO's conservative remapping and its cell areas need them. SphereGrid
+// gives each edge once, so it has the same bits in both cells it bounds.
 GridCoordinates write_grid_coordinates(hid_t file, const core::Clock& clock, const core::SphereGrid& grid, int rank,
                                        const H5Where& where) {
   const int nx = grid.nx(), ny = grid.ny();
   std::vector<double> lat(ny), lon(nx), lat_bnds(2 * std::size_t(ny)), lon_bnds(2 * std::size_t(nx));
   for (int j = 0; j < ny; ++j) {
     lat[j] = grid.lat_deg(j);
-    lat_bnds[2 * j] = -90.0 + j * 180.0 / ny;
-    lat_bnds[2 * j + 1] = -90.0 + (j + 1) * 180.0 / ny;
+    lat_bnds[2 * j] = grid.lat_edge_deg(j);
+    lat_bnds[2 * j + 1] = grid.lat_edge_deg(j + 1);
   }
   for (int i = 0; i < nx; ++i) {
     lon[i] = grid.lon_deg(i);
-    lon_bnds[2 * i] = i * 360.0 / nx;
-    lon_bnds[2 * i + 1] = (i + 1) * 360.0 / nx;
+    lon_bnds[2 * i] = grid.lon_edge_deg(i);
+    lon_bnds[2 * i + 1] = grid.lon_edge_deg(i + 1);
   }
   GridCoordinates c;
   c.time = make_coordinate(file, "time", {clock.time()}, true, rank, where);

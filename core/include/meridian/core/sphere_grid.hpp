@@ -17,6 +17,8 @@ class SphereGrid {
 
   double lon_deg(int i) const noexcept;     // cell centre, degrees east in (0, 360)
   double lat_deg(int j) const noexcept;     // cell centre, degrees north in (-90, 90)
+  double lon_edge_deg(int i) const noexcept;  // western edge of column i, degrees east; i = nx is 360
+  double lat_edge_deg(int j) const noexcept;  // southern edge of row j, degrees north; j = ny is 90
   double lat(int j) const noexcept;         // cell centre, radians
   double lat_edge(int j) const noexcept;    // southern edge of row j, radians; j = ny is the north pole
   // Area of a cell in row j on the unit sphere: dlon (sin(lat_edge(j+1)) - sin(lat_edge(j))). Sums to 4 pi.
