@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Regenerates core/data/earth_land_fraction.pgm, the land fraction that grid.mask = earth reads.
+"""Regenerates domains/earth/data/earth_land_fraction.pgm, the land fraction that grid.mask = earth reads.
 
-  scripts/make_earth_mask.py [--out core/data/earth_land_fraction.pgm] [--cells-per-degree 4]
+  scripts/make_earth_mask.py [--out domains/earth/data/earth_land_fraction.pgm] [--cells-per-degree 4]
                              [--samples 8] [--shorelines i]
 
 GMT's grdlandmask (Debian packages gmt and gmt-gshhg-low) rasterises the GSHHG shorelines onto
@@ -49,7 +49,7 @@ def band_fraction(north, cells, samples, shorelines, scratch):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    parser.add_argument("--out", default=os.path.join(root, "core", "data", "earth_land_fraction.pgm"))
+    parser.add_argument("--out", default=os.path.join(root, "domains", "earth", "data", "earth_land_fraction.pgm"))
     parser.add_argument("--cells-per-degree", type=int, default=4)
     parser.add_argument("--samples", type=int, default=8, help="sub-cells per cell, each way")
     parser.add_argument("--shorelines", default="i", choices="cli",

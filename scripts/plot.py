@@ -6,7 +6,7 @@
 
 Writes into --out (default OUTPUT_DIR/plots):
   FIELD_STEP.png         a lon-lat map per chosen time. Coastlines are the 0.5 contour of the land
-                         fraction: the shipped 1/4-degree raster (core/data) for grid.mask = earth,
+                         fraction: the shipped 1/4-degree raster (domains/earth/data) for grid.mask = earth,
                          else the run's own land_fraction / ocean_fraction history. Masked cells (CF
                          _FillValue, NaN, or where the file's own surface fraction is 0, e.g. the
                          ocean over land) are drawn light grey.
@@ -42,7 +42,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 MASKED_COLOUR = "0.8"  # light grey: no data, distinct from every colour of the colour map
-EARTH_RASTER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "core", "data",
+EARTH_RASTER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "domains", "earth", "data",
                             "earth_land_fraction.pgm")
 
 

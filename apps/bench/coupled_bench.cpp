@@ -72,7 +72,8 @@ core::Config resolve_config(const Options& o, const std::string& output_dir, MPI
   set("run.steps", o.steps);
   set("decomp.px", o.px);
   set("decomp.py", o.py);
-  const core::OptionRegistry registry = app::declare_all_options();
+  core::OptionRegistry registry = app::declare_all_options();
+  registry.set_defaults_from(default_model_config(), "configs/default.ini (built in)");  // its couplings too
   return core::Config::resolve(registry, ini, o.config.empty() ? "configs/default.ini (built in)" : o.config,
                                overrides);
 }
@@ -82,11 +83,11 @@ core::Config resolve_config(const Options& o, const std::string& output_dir, MPI
 // With `redistribution_repeats` > 0, the coupler's atmosphere <-> ocean route is then timed on the
 // same driver's placements (t.redistribution), after the run so the model's figures are undisturbed.
 CoupledTiming run_model(const core::Config& config, MPI_Comm comm, int redistribution_repeats) {
-  std::vector<std::unique_ptr<core::Component>> components = app::make_components();
+  std::vector<std::unique_ptr<core::Component>> components = app::make_components(config);
   CoupledTiming t;
   for (const auto& c : components) t.components.push_back(c->name());
   const std::vector<double> work = app::calibrate(config, comm);
-  core::Driver driver(comm, config, std::move(components), nullptr, work);
+  core::Driver driver(comm, config, std::move(components), app::make_mediators(config), nullptr, work);
   for (std::size_t n = 0; n < t.components.size(); ++n) {
     if (n) t.split += '+';
     t.split += std::to_string(driver.ranks_of(n));

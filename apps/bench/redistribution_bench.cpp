@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "meridian/core/coupler.hpp"
+#include "meridian/core/redistribution.hpp"
 #include "meridian/core/error.hpp"
 #include "meridian/core/field.hpp"
 #include "raw_redistribution.hpp"
@@ -13,7 +13,8 @@ namespace meridian::bench {
 Result run_redistribution(const core::Driver& driver, std::size_t surface, const std::string& layout, int repeats) {
   const MPI_Comm comm = driver.comm();
   const core::Placement& fine = driver.placement(surface);
-  core::Redistribution route = core::plan_surface_route(comm, fine, driver.refine(surface), driver.placement(0));
+  // The coupler's link from the surface to the mediator on the atmosphere: temperature and fraction.
+  core::Redistribution route(comm, fine, driver.placement(0), driver.refine(surface), 2);
   RawRedistribution raw(comm, route);
 
   // The surface's state (what the coupler gathers) and flux (what it scatters), on its own ranks.

@@ -111,7 +111,7 @@ int run(int argc, char** argv, MPI_Comm world) {
                                               cl.overrides);
   app::check_memory_fits(config, world);  // before anything is allocated
   const std::vector<double> work = app::calibrate(config, world);
-  core::Driver driver(world, config, app::make_components(), log, work);
+  core::Driver driver(world, config, app::make_components(config), app::make_mediators(config), log, work);
   driver.validate();
   const double sharing = work.empty() ? 1.0 : app::ranks_per_core(world);  // collective
   if (log && !work.empty()) {

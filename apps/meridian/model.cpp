@@ -5,45 +5,87 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <sstream>
 
 #include "meridian/atmosphere/atmosphere.hpp"
 #include "meridian/core/driver.hpp"
 #include "meridian/core/error.hpp"
 #include "meridian/core/layout.hpp"
 #include "meridian/core/mpi_handles.hpp"
+#include "meridian/earth/geography.hpp"
+#include "meridian/earth/surface_exchange.hpp"
 #include "meridian/land/land.hpp"
 #include "meridian/ocean/ocean.hpp"
 
 namespace meridian::app {
 
-std::vector<std::unique_ptr<core::Component>> make_components() {
-  std::vector<std::unique_ptr<core::Component>> c;
-  c.push_back(atmosphere::make_component());
-  c.push_back(ocean::make_component());
-  c.push_back(land::make_component());
-  return c;
+namespace {
+
+using ComponentMaker = std::unique_ptr<core::Component> (*)();
+const std::pair<const char*, ComponentMaker> component_makers[] = {
+    {"atmosphere", atmosphere::make_component}, {"ocean", ocean::make_component}, {"land", land::make_component}};
+using MediatorMaker = std::unique_ptr<core::Mediator> (*)();
+const std::pair<const char*, MediatorMaker> mediator_makers[] = {{"surface_exchange", earth::make_surface_exchange}};
+
+// The makers `key` lists (space-separated), or all of them when it is empty.
+template <class Maker, std::size_t N>
+auto make_listed(const core::Config& config, const std::string& key, const std::pair<const char*, Maker> (&makers)[N]) {
+  std::vector<decltype(makers[0].second())> out;
+  std::istringstream names(config.text(key));
+  std::string name;
+  bool any = false;
+  while (names >> name) {
+    any = true;
+    const auto* m = std::find_if(std::begin(makers), std::end(makers), [&](const auto& p) { return name == p.first; });
+    if (m == std::end(makers)) {
+      std::string known;
+      for (const auto& p : makers) known += (known.empty() ? "" : ", ") + std::string(p.first);
+      throw core::ConfigError(-1, key + " = '" + core::printable(config.text(key)) + "'",
+                              "'" + core::printable(name) + "' is not one of this program's: " + known);
+    }
+    out.push_back(m->second());
+  }
+  if (!any)
+    for (const auto& p : makers) out.push_back(p.second());
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::unique_ptr<core::Component>> make_components(const core::Config& config) {
+  return make_listed(config, "coupling.components", component_makers);
+}
+
+std::vector<std::unique_ptr<core::Mediator>> make_mediators(const core::Config& config) {
+  return make_listed(config, "coupling.mediators", mediator_makers);
 }
 
 core::OptionRegistry declare_all_options() {
   core::OptionRegistry registry;
   core::declare_driver_options(registry);
-  for (const auto& c : make_components()) {
+  earth::declare_model_options(registry);
+  for (const auto& [name, make] : component_makers) {
+    const auto c = make();
     c->declare_options(registry);
-    core::declare_ranks_option(registry, c->name());
-    if (c->name() == "ocean") core::declare_refine_option(registry, c->name());
+    core::declare_component_options(registry, *c);
+  }
+  for (const auto& [name, make] : mediator_makers) {
+    const auto m = make();
+    m->declare_options(registry);
+    core::declare_mediator_options(registry, *m);
   }
   return registry;
 }
 
 std::vector<double> calibrate(const core::Config& config, MPI_Comm world) {
   bool automatic = false;
-  for (const auto& c : make_components()) automatic |= config.integer(c->name() + ".ranks") == 0;
+  for (const auto& c : make_components(config)) automatic |= config.integer(c->name() + ".ranks") == 0;
   if (config.text("coupling.layout") != "concurrent" || !automatic) return {};
   int size = 1;
   MERIDIAN_MPI(MPI_Comm_size(world, &size), world);
   core::Config sequential = config;
   sequential.set("coupling.layout", "sequential");
-  core::Driver probe(world, sequential, make_components(), nullptr);
+  core::Driver probe(world, sequential, make_components(config), make_mediators(config), nullptr);
   probe.time_intervals(1);  // warm-up: first touches of memory, halo plans
   // Each interval timed alone and the median kept: a rank descheduled once (shared cores, a noisy
   // node) would otherwise set the whole estimate, as the maximum over ranks is taken next.

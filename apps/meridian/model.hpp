@@ -7,13 +7,17 @@
 
 #include "meridian/core/component.hpp"
 #include "meridian/core/config.hpp"
+#include "meridian/core/mediator.hpp"
 
 namespace meridian::app {
 
-// Atmosphere first (the coupler's contract), then the surfaces in a fixed order.
-std::vector<std::unique_ptr<core::Component>> make_components();
+// The components of a run: those coupling.components names, in its order (empty: all, in the order
+// atmosphere, ocean, land). Throws ConfigError for a name the program does not have. Local.
+std::vector<std::unique_ptr<core::Component>> make_components(const core::Config& config);
+// The mediators of a run, likewise from coupling.mediators (the program has surface_exchange).
+std::vector<std::unique_ptr<core::Mediator>> make_mediators(const core::Config& config);
 
-// Every option of the run: the driver's and each component's.
+// Every option of the run: the driver's, the model's, and each component's and mediator's.
 core::OptionRegistry declare_all_options();
 
 // Concurrent layout with automatic (0) rank counts: times a few coupling intervals of every component

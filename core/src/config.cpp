@@ -173,8 +173,13 @@ OptionSpec& OptionRegistry::add(OptionSpec spec) {
   if (find(spec.key)) throw Error(-1, "option registry", "option '" + spec.key + "' declared twice");
   if (spec.key.find('.') == std::string::npos)
     throw Error(-1, "option registry", "option '" + spec.key + "' has no section (expected section.name)");
-  specs_.push_back(std::move(spec));
-  return specs_.back();
+  // Options of one section stay together whoever declares them (the driver declares grid.nx, the
+  // model grid.mask): the written config and --help show each section once.
+  const std::string section = spec.key.substr(0, spec.key.find('.'));
+  auto at = specs_.end();
+  for (auto it = specs_.begin(); it != specs_.end(); ++it)
+    if (it->key.compare(0, section.size() + 1, section + ".") == 0) at = it + 1;
+  return *specs_.insert(at, std::move(spec));
 }
 
 OptionSpec& OptionRegistry::add_integer(const std::string& key, long long def, std::string units, std::string d) {

@@ -1,123 +1,167 @@
-#include "meridian/core/coupler.hpp"
+// Planning the coupler's routes and running an exchange; interval sums and the fraction check are
+// in coupler_state.cpp.
+#include "coupler_parts.hpp"
 
 #include <algorithm>
-#include <limits>
 
 #include "meridian/core/error.hpp"
-#include "meridian/core/sphere_grid.hpp"
 #include "meridian/core/timers.hpp"
 
 namespace meridian::core {
 
-namespace {
-Field* require(Component* c, const std::string& name) {
-  if (!c) return nullptr;
-  Field* f = c->coupling_field(name);
-  if (!f) throw Error(-1, "coupler", "component '" + c->name() + "' has no coupling field '" + name + "'");
-  return f;
-}
-}  // namespace
-
-Redistribution plan_surface_route(MPI_Comm run, const Placement& surface, int refine, const Placement& atmosphere) {
-  return Redistribution(run, surface, atmosphere, refine, 2);  // (T_s, f_s) per cell, as compute() reads them
-}
-
-Coupler::Coupler(MPI_Comm run, CouplingSide atmosphere, std::vector<CouplingSide> surfaces)
-    : atmosphere_(std::move(atmosphere)),
-      air_temperature_(require(atmosphere_.component, "air_temperature")),
-      air_flux_(require(atmosphere_.component, "surface_heat_flux")) {
-  int me = 0;
-  MERIDIAN_MPI(MPI_Comm_rank(run, &me), run);
-  const Placement& air = atmosphere_.placement;
-  const SphereGrid air_grid(air.grid.nx, air.grid.ny);
-  if (atmosphere_.component)
-    for (int j = air.y_range(me).begin; j < air.y_range(me).end; ++j) air_area_.push_back(air_grid.area(j));
-  for (CouplingSide& s : surfaces) {
-    Surface out;
-    out.temperature = require(s.component, "surface_temperature");
-    out.fraction = require(s.component, "surface_fraction");
-    out.flux = require(s.component, "surface_heat_flux");
-    out.route.emplace(plan_surface_route(run, s.placement, s.refine, air));
-    if (atmosphere_.component && s.refine > 1) {
-      const SphereGrid fine(s.placement.grid.nx, s.placement.grid.ny);
-      for (int j = air.y_range(me).begin * s.refine; j < air.y_range(me).end * s.refine; ++j)
-        out.fine_area.push_back(fine.area(j));
-    }
-    out.side = std::move(s);
-    surfaces_.push_back(std::move(out));
+Coupler::Coupler(MPI_Comm run, std::vector<CouplerParty> parties, const CouplingPlan& plan, double interval)
+    : interval_(interval), parties_(std::move(parties)), mediators_(parties_.size()), order_(plan.mediators) {
+  MERIDIAN_MPI(MPI_Comm_rank(run, &rank_), run);
+  set_up_mediators(plan);
+  for (const Coupling& c : plan.couplings) {
+    Transfer t;
+    t.c = c;
+    const CouplerParty& from = parties_[c.from];
+    if (runs_here(c.to)) t.dest = import_field(c.to, c.import);
+    if (runs_here(c.from)) t.source = export_field(c.from, c.source);
+    // Fine to coarse: weighted by the export's coverage fraction, where it declares one.
+    const std::string coverage = from.declared.mediator ? std::string() : export_coverage(c.from, c.source);
+    t.weighted = c.from_refine > c.to_refine && !coverage.empty();
+    if (t.weighted && runs_here(c.from)) t.weight = export_field(c.from, coverage);
+    if (c.time != TimeOperation::instant) add_sum(t);
+    transfers_.push_back(std::move(t));
   }
+  // One link per (source, destination, direction): couplings between the same parties share messages.
+  for (std::size_t n = 0; n < transfers_.size(); ++n) {
+    const Coupling& c = transfers_[n].c;
+    const bool to_finer = c.to_refine > c.from_refine;
+    auto same = std::find_if(links_.begin(), links_.end(), [&](const Link& l) {
+      return !to_finer && !l.to_finer && l.from == c.from && l.to == c.to;
+    });
+    if (same == links_.end()) {
+      Link l;
+      l.from = c.from;
+      l.to = c.to;
+      l.to_finer = to_finer;
+      l.ratio = to_finer ? c.to_refine / c.from_refine : c.from_refine / c.to_refine;
+      links_.push_back(std::move(l));
+      same = links_.end() - 1;
+    }
+    same->transfers.push_back(n);
+    same->values += 1 + (transfers_[n].weighted ? 1 : 0);
+  }
+  for (Link& l : links_) plan_link(run, l);
   // A rank's waits are charged to the component it runs (all of them share one in sequential layout).
-  const bool all = atmosphere_.component && std::all_of(surfaces_.begin(), surfaces_.end(),
-                                                        [](const Surface& s) { return s.side.component; });
-  wait_phase_ = all ? "coupler wait" : (atmosphere_.component ? atmosphere_.name : std::string()) + " wait";
-  for (const Surface& s : surfaces_)
-    if (!all && s.side.component) wait_phase_ = s.side.name + " wait";
-}
-
-void Coupler::exchange() {
-  ScopedTimer timer("coupler");
-  for (Surface& s : surfaces_) {
-    std::vector<const Field*> state;
-    if (s.side.component) state = {s.temperature, s.fraction};
-    s.route->gather_start(state);
-  }
-  std::vector<const std::vector<double>*> gathered;
-  {
-    ScopedTimer wait(wait_phase_);
-    for (Surface& s : surfaces_) gathered.push_back(&s.route->gather_finish());
-  }
-  if (atmosphere_.component) compute(gathered);
-  for (Surface& s : surfaces_) s.route->scatter_start();
-  ScopedTimer wait(wait_phase_);
-  for (Surface& s : surfaces_) s.route->scatter_finish(s.flux);
-}
-
-// Per atmosphere cell, surfaces in a fixed order: the same bits on every layout and rank count.
-void Coupler::compute(const std::vector<const std::vector<double>*>& gathered) {
-  const int nx = air_temperature_->nx(), ny = air_temperature_->ny();
-  for (int j = 0; j < ny; ++j)
-    for (int i = 0; i < nx; ++i) {
-      const double t_air = (*air_temperature_)(i, j);
-      double into_air = 0.0;
-      for (std::size_t n = 0; n < surfaces_.size(); ++n) {
-        Surface& s = surfaces_[n];
-        const double gamma = s.side.exchange_coefficient;
-        const double* state = gathered[n]->data();
-        double* back = s.route->scatter_buffer().data();
-        const int r = s.side.refine;
-        if (r == 1) {
-          const std::size_t k = std::size_t(j) * nx + i;
-          const double upward = gamma * (state[2 * k] - t_air);
-          back[k] = -upward;
-          into_air += state[2 * k + 1] * upward;
-          continue;
-        }
-        // r x r fine cells, rows then columns: area-weighted, first-order conservative.
-        double joules_per_second = 0.0;
-        for (int b = 0; b < r; ++b) {
-          const int fj = j * r + b;
-          const double area = s.fine_area[std::size_t(fj)];
-          for (int a = 0; a < r; ++a) {
-            const std::size_t k = std::size_t(fj) * (std::size_t(nx) * r) + std::size_t(i) * r + a;
-            const double upward = gamma * (state[2 * k] - t_air);
-            back[k] = -upward;
-            joules_per_second += state[2 * k + 1] * area * upward;
-          }
-        }
-        into_air += joules_per_second / air_area_[std::size_t(j)];
-      }
-      (*air_flux_)(i, j) = into_air;
+  std::size_t here = 0, components = 0;
+  std::string mine;
+  for (std::size_t p = 0; p < parties_.size(); ++p)
+    if (!is_mediator(p)) {
+      ++components;
+      if (runs_here(p)) ++here, mine = parties_[p].declared.name;
     }
+  wait_phase_ = here == components ? "coupler wait" : mine + " wait";
 }
 
-double Coupler::stable_interval() const {
-  double limit = std::numeric_limits<double>::infinity();
-  for (const Surface& s : surfaces_) {
-    const double gamma = s.side.exchange_coefficient;
-    if (gamma > 0)
-      limit = std::min(limit, 1.0 / (gamma * (1.0 / s.side.heat_capacity + 1.0 / atmosphere_.heat_capacity)));
+Coupler::~Coupler() = default;
+
+void Coupler::plan_link(MPI_Comm run, Link& l) {
+  const Placement& from = parties_[l.from].placement;
+  const Placement& to = parties_[l.to].placement;
+  const Placement from_grid = refined(l.from), to_grid = refined(l.to);
+  (void)from, (void)to;
+  if (l.to_finer) {
+    l.route.emplace(run, to_grid, from_grid, l.ratio, 1);
+    return;
   }
-  return limit;
+  l.route.emplace(run, from_grid, to_grid, l.ratio, l.values);
+  if (l.ratio > 1 && runs_here(l.to)) {
+    const SphereGrid& fine = *parties_[l.from].grid;
+    const IndexRange rows = to_grid.y_range(rank_);
+    for (int j = rows.begin * l.ratio; j < rows.end * l.ratio; ++j) l.fine_area.push_back(fine.area(j));
+  }
+}
+
+void Coupler::send(Link& l) {
+  if (l.to_finer) {
+    Transfer& t = transfers_[l.transfers.front()];
+    if (runs_here(l.from)) {
+      // The coarse side sends each fine cell under its block the value of the coarse cell it lies in.
+      const Field& in = *sent(t);
+      const int r = l.ratio, nx = in.nx(), ny = in.ny();
+      std::vector<double>& out = l.route->scatter_buffer();
+      std::size_t k = 0;
+      for (int fj = 0; fj < ny * r; ++fj)
+        for (int fi = 0; fi < nx * r; ++fi) out[k++] = in(fi / r, fj / r);
+    }
+    l.route->scatter_start();
+    return;
+  }
+  std::vector<const Field*> fields;
+  if (runs_here(l.from))
+    for (std::size_t n : l.transfers) {
+      fields.push_back(sent(transfers_[n]));
+      if (transfers_[n].weighted) fields.push_back(transfers_[n].weight);
+    }
+  l.route->gather_start(fields);
+}
+
+void Coupler::receive(Link& l) {
+  ScopedTimer wait(wait_phase_);
+  if (l.to_finer) {
+    l.route->scatter_finish(transfers_[l.transfers.front()].dest);
+    return;
+  }
+  const std::vector<double>& g = l.route->gather_finish();
+  if (!runs_here(l.to)) return;
+  const int r = l.ratio, v = l.values;
+  int offset = 0;
+  for (std::size_t n : l.transfers) {
+    Transfer& t = transfers_[n];
+    Field& out = *t.dest;
+    const int nx = out.nx(), ny = out.ny();
+    if (r == 1) {
+      for (int j = 0; j < ny; ++j)
+        for (int i = 0; i < nx; ++i) out(i, j) = g[(std::size_t(j) * nx + i) * v + offset];
+    } else {
+      // First-order conservative: the fine cells' mean weighted by area (and coverage), rows then columns.
+      for (int j = 0; j < ny; ++j)
+        for (int i = 0; i < nx; ++i) {
+          double sum = 0, weight = 0, plain = 0, area_sum = 0;
+          for (int b = 0; b < r; ++b) {
+            const int fj = j * r + b;
+            const double area = l.fine_area[std::size_t(fj)];
+            for (int a = 0; a < r; ++a) {
+              const std::size_t k = (std::size_t(fj) * (std::size_t(nx) * r) + std::size_t(i) * r + a) * v + offset;
+              const double w = t.weighted ? g[k + 1] : 1.0;
+              sum += area * w * g[k];
+              weight += area * w;
+              plain += area * g[k];
+              area_sum += area;
+            }
+          }
+          out(i, j) = weight > 0 ? sum / weight : plain / area_sum;  // no coverage at all: any mean will do
+        }
+    }
+    offset += 1 + (t.weighted ? 1 : 0);
+  }
+}
+
+void Coupler::exchange(double time, bool first) {
+  ScopedTimer timer("coupler");
+  first_ = first;
+  failure_.clear();
+  stage_sums();
+  const auto wave = [&](auto&& selected) {
+    for (Link& l : links_)
+      if (selected(l)) send(l);
+    for (Link& l : links_)
+      if (selected(l)) receive(l);
+  };
+  wave([&](const Link& l) { return is_mediator(l.to) && !is_mediator(l.from); });
+  for (std::size_t m : order_) {
+    wave([&](const Link& l) { return l.to == m && is_mediator(l.from); });
+    if (runs_here(m)) {
+      check_partition(m);
+      compute(m, time);
+    }
+  }
+  wave([&](const Link& l) { return !is_mediator(l.to); });
+  for (Sum& s : sums_) s.fresh = true;
 }
 
 }  // namespace meridian::core

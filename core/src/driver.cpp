@@ -36,24 +36,55 @@ std::string describe(const Placement& p) {
 }  // namespace
 
 Driver::Driver(MPI_Comm comm, const Config& config, std::vector<std::unique_ptr<Component>> components,
-               std::ostream* log, std::vector<double> work)
+               std::vector<std::unique_ptr<Mediator>> mediators, std::ostream* log, std::vector<double> work)
     : comm_(comm),
       config_(config),
       components_(std::move(components)),
+      mediators_(std::move(mediators)),
       log_(log),
       concurrent_(config.text("coupling.layout") == "concurrent"),
       clock_(config.real("run.dt"), config.integer("run.steps")),
       coupling_steps_(config.integer("coupling.every")) {
   MERIDIAN_MPI(MPI_Comm_rank(comm, &rank_), comm);
   MERIDIAN_MPI(MPI_Comm_size(comm, &size_), comm);
-  if (components_.empty() || components_.front()->role() != CouplingRole::atmosphere)
-    throw Error(rank_, "driver", "the first component must be the atmosphere");
+  if (components_.empty()) throw ConfigError(rank_, "driver", "a run needs at least one component");
+  for (const auto& m : mediators_) {
+    const std::string key = m->name() + ".host";
+    const std::string host = config_.text(key);
+    std::size_t h = 0;
+    while (!host.empty() && h < components_.size() && components_[h]->name() != host) ++h;
+    if (h == components_.size()) {
+      std::string names;
+      for (const auto& c : components_) names += (names.empty() ? "" : ", ") + c->name();
+      throw ConfigError(rank_, key + " = '" + printable(host) + "'", "is not a component of this run (" + names + ")");
+    }
+    hosts_.push_back(h);
+  }
   lay_out(work);
+  plan_ = resolve_couplings(config_, coupling_parties());  // config alone: fails before any allocation
+  set_up();
+  state_settings_ = describe_state();
+}
+
+// Every component and mediator as the coupling rules see them: components first, in order.
+std::vector<CouplingParty> Driver::coupling_parties() const {
+  std::vector<CouplingParty> parties;
+  for (std::size_t n = 0; n < components_.size(); ++n)
+    parties.push_back({components_[n]->name(), false, components_[n]->imports(), components_[n]->exports(),
+                       slots_[n].refine, n});
+  for (std::size_t m = 0; m < mediators_.size(); ++m)
+    parties.push_back({mediators_[m]->name(), true, mediators_[m]->imports(), mediators_[m]->exports(),
+                       slots_[hosts_[m]].refine, hosts_[m]});
+  return parties;
+}
+
+// Sets up every component on its ranks and every mediator on its host's, then plans the coupler.
+void Driver::set_up() {
   for (std::size_t n = 0; n < components_.size(); ++n) {
     Slot& s = slots_[n];
     std::string error;
     if (s.decomposition) {
-      const ComponentContext context{config_, *s.decomposition, *s.grid, *s.mask, clock_.dt()};
+      const ComponentContext context{config_, *s.decomposition, *s.grid, clock_.dt()};
       if (!concurrent_) {
         components_[n]->setup(context);  // every rank sets it up, so every rank fails alike
       } else {
@@ -72,16 +103,36 @@ Driver::Driver(MPI_Comm comm, const Config& config, std::vector<std::unique_ptr<
     if (s.decomposition) s.info = describe_component(*components_[n]);
     if (concurrent_) s.info = broadcast_info(s.info, s.placement.first_rank, comm_);
   }
-  const auto side = [&](std::size_t n) {
+  std::string error;
+  for (std::size_t m = 0; m < mediators_.size(); ++m) {
+    const Slot& host = slots_[hosts_[m]];
+    if (host.decomposition) try {
+        mediators_[m]->setup({config_, *host.decomposition, *host.grid});
+      } catch (const ConfigError& e) {
+        error = (e.context().empty() ? "" : e.context() + ": ") + e.message();
+      }
+  }
+  agree_on_config_error("", error, comm_);
+  std::vector<CouplingParty> declared = coupling_parties();
+  std::vector<CouplerParty> parties;
+  for (std::size_t p = 0; p < declared.size(); ++p) {
+    const bool mediator = declared[p].mediator;
+    const std::size_t n = mediator ? hosts_[p - components_.size()] : p;
     const Slot& s = slots_[n];
-    return CouplingSide{components_[n]->name(), runs_here(n) ? components_[n].get() : nullptr, s.placement,
-                        s.info.exchange_coefficient, s.info.heat_capacity, s.refine};
-  };
-  std::vector<CouplingSide> surfaces;
-  for (std::size_t n = 1; n < components_.size(); ++n)
-    if (components_[n]->role() == CouplingRole::surface) surfaces.push_back(side(n));
-  coupler_.emplace(comm_, side(0), std::move(surfaces));
-  state_settings_ = describe_state();
+    CouplerParty party{std::move(declared[p]), s.placement, s.grid.get(), s.decomposition.get(), nullptr, nullptr};
+    if (s.decomposition) {
+      if (mediator) party.mediator = mediators_[p - components_.size()].get();
+      else party.component = components_[n].get();
+    }
+    parties.push_back(std::move(party));
+  }
+  coupler_.emplace(comm_, std::move(parties), plan_, double(coupling_steps_) * clock_.dt());
+  // The coupler's interval sums are restart state of the component whose export they sum.
+  for (std::size_t n = 0; n < components_.size(); ++n)
+    for (const FieldEntry& f : coupler_->state(n)) {
+      slots_[n].info.fields.push_back(f.meta);
+      slots_[n].info.nz.push_back(1);
+    }
 }
 
 // Grids, masks, rank split and decompositions. Every check is arithmetic done alike on every rank,
@@ -94,13 +145,10 @@ void Driver::lay_out(const std::vector<double>& work) {
     Slot s;
     const std::string refine_key = c->name() + ".refine";
     s.refine = config_.has(refine_key) ? int(config_.integer(refine_key)) : 1;
-    if (s.refine > 1 && c->role() != CouplingRole::surface)
-      throw ConfigError(rank_, refine_key, "only surface components can run on a finer grid");
     s.grid = std::make_unique<SphereGrid>(nx * s.refine, ny * s.refine);
     names.push_back(c->name());
     slots_.push_back(std::move(s));
   }
-  make_masks();
   if (!concurrent_) {
     const int halo = widest_halo(components_);
     for (Slot& s : slots_) {
@@ -143,18 +191,6 @@ void Driver::lay_out(const std::vector<double>& work) {
                                                     std::max(1, components_[std::size_t(mine)]->halo_width()));
 }
 
-// Each component's surface mask on its own grid. A surface on a finer grid evaluates the mask at its
-// own cell centres; the others see the area-weighted average of that fine mask over each of their
-// cells (in a fixed order), so the land fraction is exactly 1 - the ocean's coarse fraction.
-void Driver::make_masks() {
-  const std::string kind = config_.text("grid.mask");
-  const std::string path = config_.text(kind == "earth" ? "grid.earth_file" : "grid.mask_file");
-  const SphereGrid base(int(config_.integer("grid.nx")), int(config_.integer("grid.ny")));
-  int finest = 1;
-  for (const Slot& s : slots_) finest = std::max(finest, s.refine);
-  for (Slot& s : slots_) s.mask = std::make_unique<SurfaceMask>(kind, path, base, s.refine, finest);
-}
-
 std::string Driver::describe_layout() const {
   std::string out = concurrent_ ? "concurrent layout:" : describe(slots_[0].placement) + " (sequential layout)";
   for (std::size_t n = 0; n < slots_.size(); ++n) {
@@ -189,10 +225,13 @@ void Driver::validate() const {
       fail(c.time_step_key + " = " + seconds(step) + " is unstable for this grid; the largest stable step is " +
            seconds(stable) + " (reduce it, or run.dt)");
   }
-  if (interval > coupler_->stable_interval())
-    fail("coupling.every = " + std::to_string(coupling_steps_) + " steps (" + seconds(interval) +
-         ") is longer than the stable coupling interval " + seconds(coupler_->stable_interval()) +
-         " (gamma and heat capacities of the surfaces)");
+  for (const auto& m : mediators_) {
+    const double stable = m->stable_interval(config_);
+    if (interval > stable)
+      fail("coupling.every = " + std::to_string(coupling_steps_) + " steps (" + seconds(interval) +
+           ") is longer than the stable coupling interval " + seconds(stable) + " of " + m->name() +
+           (m->stable_interval_reason().empty() ? "" : " (" + m->stable_interval_reason() + ")"));
+  }
   for (const char* key : {"run.steps", "output.every", "restart.every", "diagnostics.every", "run.progress_every"}) {
     const long long v = config_.integer(key);
     if (v % coupling_steps_ != 0)
@@ -208,6 +247,7 @@ std::vector<ComponentOutput> Driver::outputs() {
     ComponentOutput o{components_[n]->name(), s.decomposition.get(), s.grid.get(), {}};
     if (runs_here(n)) {
       o.fields = components_[n]->fields();
+      for (const FieldEntry& f : coupler_->state(n)) o.fields.push_back(f);
     } else {
       for (const FieldMetadata& m : s.info.fields) o.fields.push_back({m, nullptr});
     }

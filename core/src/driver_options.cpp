@@ -1,21 +1,12 @@
 #include "meridian/core/driver.hpp"
 #include "meridian/core/health_check.hpp"
-#include "meridian/core/insolation.hpp"
+#include "meridian/core/layout.hpp"
 
 namespace meridian::core {
 
 void declare_driver_options(OptionRegistry& o) {
   o.add_integer("grid.nx", 72, "cells", "longitudes of the global grid").range(2, 1e7);
   o.add_integer("grid.ny", 36, "cells", "latitudes of the global grid, pole to pole").range(2, 1e7);
-  o.add_choice("grid.mask", "continents", {"aquaplanet", "landplanet", "continents", "earth", "file"},
-               "where the surface is ocean and where land: continents are idealised rectangles, earth the real "
-               "coastlines (GSHHG) averaged onto the grid at any resolution, file a text file");
-  o.add_text("grid.mask_file", "", "ocean-fraction text file for grid.mask = file (ny rows, north first)")
-      .applies_only_with("grid.mask", "file");
-  o.add_text("grid.earth_file", "",
-             "land-fraction PGM for grid.mask = earth (empty = core/data/earth_land_fraction.pgm of the source "
-             "tree; see core/data/README.md)")
-      .applies_only_with("grid.mask", "earth");
   o.add_integer("decomp.px", 0, "ranks", "process grid along longitude, sequential layout only (0 = automatic)")
       .range(0, 1e7);
   o.add_integer("decomp.py", 0, "ranks", "process grid along latitude, sequential layout only (0 = automatic)")
@@ -27,6 +18,10 @@ void declare_driver_options(OptionRegistry& o) {
   o.add_choice("coupling.layout", "sequential", {"sequential", "concurrent"},
                "sequential: every component on every rank, one after the other; concurrent: each component on "
                "its own ranks (<component>.ranks), all advancing at the same time. Same answers either way");
+  o.add_text("coupling.components", "",
+             "the components of this run, in order, separated by spaces (empty = every component the program has)");
+  o.add_text("coupling.mediators", "",
+             "the mediators of this run, in order, separated by spaces (empty = every mediator the program has)");
   o.add_text("output.dir", "output", "folder for history, restart, diagnostics and timing files");
   o.add_choice("output.existing", "refuse", {"refuse", "continue", "overwrite"},
                "when output.dir already holds a run's output: refuse to start; continue that run (needs "
@@ -40,7 +35,17 @@ void declare_driver_options(OptionRegistry& o) {
   o.add_text("restart.from", "", "restart file to start from (empty = initial conditions)");
   o.add_integer("restart.keep", 2, "files",
                 "restart files of this run kept; older ones of this run are deleted (0 = keep all)").range(0, 1e6);
-  declare_sunlight_options(o);
+}
+
+void declare_component_options(OptionRegistry& o, const Component& c) {
+  declare_ranks_option(o, c.name());
+  declare_refine_option(o, c.name());
+  declare_coupling_options(o, c.name(), c.imports());
+}
+
+void declare_mediator_options(OptionRegistry& o, const Mediator& m) {
+  declare_host_option(o, m.name());
+  declare_coupling_options(o, m.name(), m.imports());
 }
 
 }  // namespace meridian::core

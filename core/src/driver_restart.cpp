@@ -2,6 +2,7 @@
 // restoring it; the file format and its checks are io's (io/src/restart_*).
 #include <algorithm>
 #include <charconv>
+#include <sstream>
 #include <ostream>
 
 #include "meridian/core/driver.hpp"
@@ -22,31 +23,53 @@ std::string exact(double seconds) {
 
 // The settings a restored state depends on for its meaning, not just its future (docs/reliability.md):
 // the clock's step (time = step * run.dt), each component's own step (its sub-step count per coupling
-// interval and its clock), and the land-sea mask (which cells of each state are ocean or land). The
-// grids, the component set and the restart fields are in the file's layout and checked by io.
-// The mask is recognised by the digest of every component's ocean fractions on its own grid, summed
-// over each component's ranks: the same on any rank count, layout and process grid.
+// interval and its clock), and the fixed input fields (FieldMetadata::fixed_by: which cells of each
+// state are ocean or land). The grids, the component set and the restart fields are in the file's
+// layout and checked by io. A fixed field is recognised by its digest summed over its component's
+// ranks: the same on any rank count, layout and process grid.
 std::vector<StateSetting> Driver::describe_state() const {
   std::vector<StateSetting> settings{{"run.dt", exact(clock_.dt()), ""}};
   for (const Slot& s : slots_) settings.push_back({s.info.time_step_key, exact(s.info.time_step), ""});
-  std::vector<std::uint64_t> parts(slots_.size(), 0);
-  for (std::size_t n = 0; n < slots_.size(); ++n) {
+  // Every fixed field of every component, in order, known on every rank from the components' info.
+  struct Fixed {
+    std::size_t slot;
+    std::string field, key;
+  };
+  std::vector<Fixed> fixed;
+  for (std::size_t n = 0; n < slots_.size(); ++n)
+    for (const FieldMetadata& m : slots_[n].info.fields)
+      if (!m.fixed_by.empty()) fixed.push_back({n, m.name, m.fixed_by});
+  // "grid.mask grid.mask_file": the first key names the setting, and every key set shows its value.
+  const auto shown_value = [&](const std::string& keys) {
+    std::istringstream in(keys);
+    std::string key, out;
+    while (in >> key)
+      if (config_.has(key) && !config_.text(key).empty())
+        out += out.empty() ? config_.text(key) : ", " + key + " = '" + config_.text(key) + "'";
+    return out;
+  };
+  std::vector<std::uint64_t> parts(fixed.size(), 0);
+  for (std::size_t k = 0; k < fixed.size(); ++k) {
+    const std::size_t n = fixed[k].slot;
     if (!runs_here(n)) continue;  // concurrent layout: the component's own ranks cover its grid
-    const std::vector<double> fractions = slots_[n].mask->ocean_fraction(*slots_[n].decomposition);
-    parts[n] = owned_digest(fractions.data(), *slots_[n].decomposition);
+    for (const FieldEntry& f : components_[n]->fields())
+      if (f.meta.name == fixed[k].field) parts[k] = owned_digest(*f.field, *slots_[n].decomposition);
   }
   MERIDIAN_MPI(MPI_Allreduce(MPI_IN_PLACE, parts.data(), int(parts.size()), MPI_UINT64_T, MPI_SUM, comm_), comm_);
-  std::string digests;
-  for (std::uint64_t d : parts) {
-    if (!digests.empty()) digests += ',';
-    digests += digest_hex(d);
+  // One setting per key, its fields' digests in order; messages show one digest when they agree.
+  std::vector<std::string> keys;
+  for (const Fixed& f : fixed)
+    if (std::find(keys.begin(), keys.end(), f.key) == keys.end()) keys.push_back(f.key);
+  for (const std::string& key : keys) {
+    std::string digests, names;
+    for (std::size_t k = 0; k < fixed.size(); ++k)
+      if (fixed[k].key == key) {
+        digests += (digests.empty() ? "" : ",") + digest_hex(parts[k]);
+        names += (names.empty() ? "" : ", ") + components_[fixed[k].slot]->name() + "." + fixed[k].field;
+      }
+    settings.push_back({key.substr(0, key.find(' ')), digests,
+                        shown_value(key) + " (digests of " + names + ": " + digests + ")"});
   }
-  // Messages show one digest when every component's grid is the same (no refine), which is usual.
-  const bool alike = std::all_of(parts.begin(), parts.end(), [&](std::uint64_t d) { return d == parts[0]; });
-  const std::string kind = config_.text("grid.mask");
-  const std::string file = kind == "file" ? " '" + config_.text("grid.mask_file") + "'" : "";
-  const std::string shown = alike ? "digest " + digest_hex(parts[0]) : "digests " + digests;
-  settings.push_back({"grid.mask", digests, kind + file + " (ocean-fraction " + shown + ")"});
   return settings;
 }
 

@@ -28,8 +28,16 @@ std::string hms(double seconds) {
 // One reduction per coupling interval: whether any rank was asked to stop, and whether rank 0 could
 // not write the last diagnostics row (then every rank throws the same OutputError, status 4).
 bool Driver::agree_to_stop(const volatile std::sig_atomic_t* flag) {
-  int local = ((flag && *flag) ? 1 : 0) | (diagnostics_failure_.empty() ? 0 : 2), any = 0;
+  int local = ((flag && *flag) ? 1 : 0) | (diagnostics_failure_.empty() ? 0 : 2) | (coupler_->failure().empty() ? 0 : 4);
+  int any = 0;
   MERIDIAN_MPI(MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_BOR, comm_), comm_);
+  if (any & 4) {  // a mediator's imports were wrong: the lowest such rank's message, on every rank
+    int mine = coupler_->failure().empty() ? size_ : rank_, first = size_;
+    MERIDIAN_MPI(MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm_), comm_);
+    std::string why = coupler_->failure();
+    broadcast_string(why, first, comm_);
+    throw NumericalError(rank_, why);
+  }
   if (any & 2) {
     broadcast_string(diagnostics_failure_, 0, comm_);
     throw OutputError(rank_, "cannot write diagnostics: " + diagnostics_failure_ +
@@ -69,12 +77,8 @@ RunSummary Driver::run(OutputSink& sink, const volatile std::sig_atomic_t* stop_
   long long intervals = 0;
   const double interval = double(coupling_steps_) * clock_.dt();
   while (!clock_.done() && !summary.stopped_early) {
-    coupler_->exchange();
-    for (std::size_t n = 0; n < components_.size(); ++n) {
-      if (!runs_here(n)) continue;  // concurrent layout: the other components advance on their own ranks
-      ScopedTimer t(components_[n]->name());
-      components_[n]->advance(interval);
-    }
+    coupler_->exchange(clock_.time(), clock_.step() == 0);
+    advance_components(interval);
     ++intervals;
     clock_.advance(coupling_steps_);
     // Reliability: NaN/Inf/valid-range check of every component (diagnostics.check_every); on failure
@@ -139,7 +143,7 @@ std::vector<double> Driver::time_intervals(int intervals) {
   std::vector<double> seconds(components_.size(), 0.0);
   const double interval = double(coupling_steps_) * clock_.dt();
   for (int k = 0; k < intervals; ++k) {
-    coupler_->exchange();
+    coupler_->exchange(clock_.time(), clock_.step() == 0);
     for (std::size_t n = 0; n < components_.size(); ++n) {
       if (!runs_here(n)) continue;
       const double start = MPI_Wtime();
@@ -148,6 +152,25 @@ std::vector<double> Driver::time_intervals(int intervals) {
     }
   }
   return seconds;
+}
+
+// Each component on this rank through one interval; one step at a time where the coupler sums an
+// export over the interval (a time operation), whole otherwise.
+void Driver::advance_components(double interval) {
+  for (std::size_t n = 0; n < components_.size(); ++n) {
+    if (!runs_here(n)) continue;  // concurrent layout: the other components advance on their own ranks
+    ScopedTimer t(components_[n]->name());
+    Component& c = *components_[n];
+    if (!coupler_->samples(n)) {
+      c.advance(interval);
+      continue;
+    }
+    const long long steps = std::llround(interval / c.time_step());
+    for (long long k = 0; k < steps; ++k) {
+      c.advance(c.time_step());
+      coupler_->sample(n, c.time_step());
+    }
+  }
 }
 
 void Driver::report_timings(double loop_seconds, long long intervals) {

@@ -77,8 +77,6 @@ ComponentInfo describe_component(Component& c) {
   info.time_step_key = c.time_step_key();
   info.time_step = c.time_step();
   info.stable_time_step = c.stable_time_step();
-  info.heat_capacity = c.heat_capacity();
-  info.exchange_coefficient = c.role() == CouplingRole::surface ? c.exchange_coefficient() : 0.0;
   for (const FieldEntry& f : c.fields()) {
     info.fields.push_back(f.meta);
     info.nz.push_back(f.field ? f.field->nz() : 1);
@@ -127,11 +125,12 @@ ComponentInfo broadcast_info(const ComponentInfo& info, int root, MPI_Comm comm)
   MERIDIAN_MPI(MPI_Comm_rank(comm, &rank), comm);
   if (rank == root) {
     b.put(info.time_step_key);
-    for (double v : {info.time_step, info.stable_time_step, info.heat_capacity, info.exchange_coefficient}) b.put(v);
+    for (double v : {info.time_step, info.stable_time_step}) b.put(v);
     b.put(info.fields.size());
     for (std::size_t n = 0; n < info.fields.size(); ++n) {
       const FieldMetadata& m = info.fields[n];
-      for (const std::string* s : {&m.name, &m.units, &m.long_name, &m.standard_name, &m.coverage}) b.put(*s);
+      for (const std::string* s : {&m.name, &m.units, &m.long_name, &m.standard_name, &m.coverage, &m.fixed_by})
+        b.put(*s);
       b.put(m.restart), b.put(m.output), b.put(m.valid_min), b.put(m.valid_max), b.put(info.nz[n]);
     }
     b.put(info.diagnostics.size());
@@ -140,14 +139,14 @@ ComponentInfo broadcast_info(const ComponentInfo& info, int root, MPI_Comm comm)
   broadcast_string(b.data, root, comm);
   ComponentInfo out;
   b.get(out.time_step_key);
-  b.get(out.time_step), b.get(out.stable_time_step), b.get(out.heat_capacity), b.get(out.exchange_coefficient);
+  b.get(out.time_step), b.get(out.stable_time_step);
   std::size_t count = 0;
   b.get(count);
   out.fields.resize(count);
   out.nz.resize(count);
   for (std::size_t n = 0; n < count; ++n) {
     FieldMetadata& m = out.fields[n];
-    for (std::string* s : {&m.name, &m.units, &m.long_name, &m.standard_name, &m.coverage}) b.get(*s);
+    for (std::string* s : {&m.name, &m.units, &m.long_name, &m.standard_name, &m.coverage, &m.fixed_by}) b.get(*s);
     b.get(m.restart), b.get(m.output), b.get(m.valid_min), b.get(m.valid_max), b.get(out.nz[n]);
   }
   b.get(count);

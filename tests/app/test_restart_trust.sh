@@ -67,7 +67,7 @@ source "$src/tests/app/expect_refusal.sh"
 # exit 2 on 3 ranks, one stderr line holding the text (tests/app/expect_refusal.sh)
 check() { REFUSAL_SECONDS=60 expect_refusal "$1" run -n 3 "$bin" "${common[@]}" --restart.every=0 --output.dir="$tmp/bad" "${@:2}"; }
 r="--run.steps=12"
-check "restart file '$good' was written with grid.mask = continents (ocean-fraction digest " \
+check "restart file '$good' was written with grid.mask = continents (digests of ocean.ocean_fraction, land.land_fraction: " \
   $r --grid.mask=aquaplanet --restart.from="$good"
 check "restart file '$good' was written with run.dt = 1800, this run has 3600" \
   $r --run.dt=3600 --ocean.dt=7200 --restart.from="$good"
@@ -101,7 +101,7 @@ run -n 2 "$bin" "${common[@]}" --grid.mask=file --grid.mask_file="$tmp/mask_a.tx
 run -n 3 "$bin" "${common[@]}" --grid.mask=file --grid.mask_file="$tmp/elsewhere/mask_b.txt" $r --restart.every=0 \
   --output.dir="$tmp/masked" --restart.from="$tmp/masked/restart_000006.h5" >/dev/null ||
   die "the same mask fractions from another file were refused"
-check "was written with grid.mask = file '$tmp/mask_a.txt' (ocean-fraction digest " --grid.mask=file \
+check "was written with grid.mask = file, grid.mask_file = '$tmp/mask_a.txt' (digests of ocean.ocean_fraction" --grid.mask=file \
   --grid.mask_file="$tmp/mask_c.txt" $r --restart.from="$tmp/masked/restart_000006.h5"
 
 [[ $failures -eq 0 ]] || die "$failures case(s) failed"

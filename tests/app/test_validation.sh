@@ -57,7 +57,7 @@ check "grid.nx x grid.ny = 10000000 x 10000000 needs about" --config "$cfg" --gr
 check "grid.nx x grid.ny = 1000000 x 500000 needs about" --config "$cfg" --grid.nx=1000000 --grid.ny=500000 --check
 # An unknown key in every section is named, with the nearest known key.
 for key in grid.nxx decomp.pxx run.stepz coupling.evry output.dirr diagnostics.evry restart.kep sunlight.qq \
-           atmosphere.diffusivty ocean.albedoo land.gama; do
+           atmosphere.diffusivty ocean.albedoo land.albdo surface_exchange.ocean_gama; do
   printf '[%s]\n%s = 1\n' "${key%%.*}" "${key#*.}" >"$tmp/unknown-$key.ini"
   check "unknown option '$key' (did you mean" --config "$tmp/unknown-$key.ini" "$o"
 done

@@ -1,5 +1,5 @@
 #pragma once
-// A component set up on its own, as the driver would: config, grid, mask, decomposition, context.
+// A component set up on its own, as the driver would: config, grid, decomposition, context.
 #include <mpi.h>
 
 #include <algorithm>
@@ -10,18 +10,21 @@
 #include <vector>
 
 #include "meridian/core/component.hpp"
-#include "meridian/core/insolation.hpp"
+#include "meridian/earth/geography.hpp"
 
 namespace meridian::test {
 
 using Factory = std::unique_ptr<core::Component> (*)();
 
-// The options a component reads: its own, [sunlight] and run.dt, resolved from `ini`.
+// The options a component reads: its own, the model's (grid.mask, sunlight.*), grid.nx/ny and run.dt,
+// resolved from `ini`.
 inline core::Config component_config(Factory factory, const std::string& ini,
                                      const std::vector<std::string>& overrides = {}) {
   core::OptionRegistry registry;
   registry.add_real("run.dt", 3600.0, "s", "base time step").range(1e-6, std::nullopt);
-  core::declare_sunlight_options(registry);
+  registry.add_integer("grid.nx", 16, "cells", "longitudes").range(2, 1e7);
+  registry.add_integer("grid.ny", 8, "cells", "latitudes").range(2, 1e7);
+  earth::declare_model_options(registry);
   factory()->declare_options(registry);
   return core::Config::resolve(registry, ini, "test", overrides);
 }
@@ -50,12 +53,17 @@ struct ModelOptions {
 class Model {
  public:
   Model(Factory factory, MPI_Comm comm, const ModelOptions& o)
-      : config(component_config(factory, o.ini)),
+      : config(component_config(factory, o.ini, mask_overrides(o))),
         grid(o.nx, o.ny),
-        mask(o.mask, o.mask_path, grid),
         decomposition(comm, {o.nx, o.ny, true, false}, o.process_grid, std::max(1, factory()->halo_width())),
         component(factory()) {
-    component->setup({config, decomposition, grid, mask, config.real("run.dt")});
+    component->setup({config, decomposition, grid, config.real("run.dt")});
+  }
+  static std::vector<std::string> mask_overrides(const ModelOptions& o) {
+    std::vector<std::string> out = {"--grid.nx=" + std::to_string(o.nx), "--grid.ny=" + std::to_string(o.ny),
+                                    "--grid.mask=" + o.mask};
+    if (!o.mask_path.empty()) out.push_back((o.mask == "earth" ? "--grid.earth_file=" : "--grid.mask_file=") + o.mask_path);
+    return out;
   }
   Model(const Model&) = delete;
   Model& operator=(const Model&) = delete;
@@ -91,7 +99,6 @@ class Model {
 
   core::Config config;
   core::SphereGrid grid;
-  core::SurfaceMask mask;
   core::Decomposition decomposition;
   std::unique_ptr<core::Component> component;
 };

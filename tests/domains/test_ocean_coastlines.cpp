@@ -38,7 +38,7 @@ std::string write_mask() {
 std::vector<double> basin_heat(test::Model& m) {
   const core::Field& t = m.field("t_ocean");
   const core::Field& f = m.field("ocean_fraction");
-  const double c = m.component->heat_capacity();
+  const double c = m.config.real("ocean.heat_capacity");
   std::vector<core::ExactAccumulator> heat(2);
   for (int j = 0; j < t.ny(); ++j)
     for (int i = 0; i < t.nx(); ++i) {

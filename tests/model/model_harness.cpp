@@ -37,7 +37,8 @@ std::vector<double> gather(const core::ComponentOutput& c, const core::Field* f,
 ModelRun run_model(MPI_Comm comm, const std::string& ini, const std::vector<std::string>& overrides,
                    const std::string& output_dir) {
   // The app's own component list and options (apps/meridian/model.cpp), so the tests run what users run.
-  const core::OptionRegistry registry = app::declare_all_options();
+  core::OptionRegistry registry = app::declare_all_options();
+  registry.set_defaults_from(config_file("default.ini"), "configs/default.ini");  // as the app does
   std::vector<std::string> all = overrides;
   all.push_back("--output.dir=" + output_dir);
   all.push_back("--output.every=0");
@@ -46,7 +47,7 @@ ModelRun run_model(MPI_Comm comm, const std::string& ini, const std::vector<std:
   MPI_Comm_rank(comm, &rank);
   if (rank == 0) std::filesystem::create_directories(output_dir);
   MPI_Barrier(comm);
-  core::Driver driver(comm, config, app::make_components(), nullptr);
+  core::Driver driver(comm, config, app::make_components(config), app::make_mediators(config), nullptr);
   driver.validate();
   NullSink sink;
   const core::RunSummary summary = driver.run(sink);

@@ -80,10 +80,23 @@ void Atmosphere::set_initial_state(const core::Config& config) {
   halo_->exchange();
 }
 
+std::vector<core::CouplingField> Atmosphere::exports() const {
+  return {{.name = "air_temperature", .units = "degC", .standard_name = "air_temperature",
+           .description = "column temperature t_atm"}};
+}
+
+std::vector<core::CouplingField> Atmosphere::imports() const {
+  return {{.name = "surface_heat_flux", .units = "W m-2", .description = "heat into the air per unit cell area"}};
+}
+
 std::vector<core::FieldEntry> Atmosphere::fields() {
   return {
-      {{"t_atm", "degC", "atmosphere temperature", "air_temperature", true, true, -150, 150}, &*t_},
-      {{"surface_heat_flux", "W m-2", "heat flux from the surface into the atmosphere", "", false, true}, &*flux_},
+      {{.name = "t_atm", .units = "degC", .long_name = "atmosphere temperature", .standard_name = "air_temperature",
+        .restart = true, .output = true, .valid_min = -150, .valid_max = 150},
+       &*t_},
+      {{.name = "surface_heat_flux", .units = "W m-2", .long_name = "heat flux from the surface into the atmosphere",
+        .output = true},
+       &*flux_},
   };
 }
 

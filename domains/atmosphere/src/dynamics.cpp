@@ -33,7 +33,7 @@ inline const double* row_of(const core::Field& f, int j) { return f.data() + f.o
 }  // namespace
 
 Atmosphere::Row Atmosphere::row_constants(int j) const {
-  return core::diffusion_row(*grid_, j, diffusivity_, polar_latitude_);
+  return earth::diffusion_row(*grid_, j, diffusivity_, polar_latitude_);
 }
 
 double Atmosphere::stable_time_step() const {

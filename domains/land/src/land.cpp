@@ -4,7 +4,8 @@
 #include <limits>
 
 #include "meridian/core/error.hpp"
-#include "meridian/core/surface_sums.hpp"
+#include "meridian/earth/geography.hpp"
+#include "meridian/earth/surface_sums.hpp"
 #include "meridian/core/time_step.hpp"
 
 namespace meridian::land {
@@ -14,8 +15,6 @@ void Land::declare_options(core::OptionRegistry& o) const {
       .range(0, std::nullopt);
   o.add_real("land.heat_capacity", 2e6, "J m-2 K-1", "surface-layer heat capacity C_l").range(1.0, std::nullopt);
   o.add_real("land.albedo", 0.3, "1", "fraction of sunlight the land reflects").range(0, 1);
-  o.add_real("land.gamma", 10.0, "W m-2 K-1", "air-land exchange coefficient in F = gamma (T_air - T_land)")
-      .range(0, std::nullopt);
   o.add_real("land.initial_temperature", 10.0, "degC", "initial land temperature").range(-273.15, 1e4);
 }
 
@@ -25,7 +24,6 @@ void Land::setup(const core::ComponentContext& context) {
   dt_ = core::component_time_step(c.real("land.dt"), context.base_dt, "land.dt", d.rank());
   capacity_ = c.real("land.heat_capacity");
   albedo_ = c.real("land.albedo");
-  gamma_ = c.real("land.gamma");
   initial_temperature_ = c.real("land.initial_temperature");
   decomp_ = &d;
   grid_ = &context.grid;
@@ -33,7 +31,7 @@ void Land::setup(const core::ComponentContext& context) {
   t_.emplace("t_land", d, 0);
   fraction_.emplace("land_fraction", d, 0);
   flux_.emplace("land_heat_flux", d, 0);
-  std::vector<double> land = context.mask.ocean_fraction(d);
+  std::vector<double> land = earth::ocean_fraction(c, context.grid, d);
   for (double& f : land) f = 1.0 - f;
   fraction_->set_owned_values(land);
   t_->fill(initial_temperature_);
@@ -48,7 +46,7 @@ std::vector<core::FieldEntry> Land::fields() {
         .restart = true, .output = true, .valid_min = -150, .valid_max = 150, .coverage = "land_fraction"},
        &*t_},
       {{.name = "land_fraction", .units = "1", .long_name = "land fraction of the cell",
-        .standard_name = "land_area_fraction", .output = true},
+        .standard_name = "land_area_fraction", .output = true, .fixed_by = "grid.mask grid.mask_file grid.earth_file"},
        &*fraction_},
       {{.name = "land_heat_flux", .units = "W m-2", .long_name = "heat flux into the land per unit land area",
         .standard_name = "", .output = true, .coverage = "land_fraction"},
@@ -56,9 +54,19 @@ std::vector<core::FieldEntry> Land::fields() {
   };
 }
 
+std::vector<core::CouplingField> Land::exports() const {
+  return {{.name = "surface_temperature", .units = "degC", .standard_name = "surface_temperature",
+           .description = "land surface temperature", .coverage = "land_area_fraction"},
+          {.name = "land_area_fraction", .units = "1", .standard_name = "land_area_fraction"}};
+}
+
+std::vector<core::CouplingField> Land::imports() const {
+  return {{.name = "surface_heat_flux", .units = "W m-2", .description = "heat into the land per unit land area"}};
+}
+
 core::Field* Land::coupling_field(const std::string& name) {
   if (name == "surface_temperature") return &*t_;
-  if (name == "surface_fraction") return &*fraction_;
+  if (name == "land_area_fraction") return &*fraction_;
   if (name == "surface_heat_flux") return &*flux_;
   return nullptr;
 }
@@ -84,11 +92,11 @@ void Land::step() {
 }
 
 void Land::add_energy(core::ExactAccumulator& joules) const {
-  core::add_surface_energy(joules, *t_, *fraction_, *grid_, decomp_->y_range().begin, capacity_);
+  earth::add_surface_energy(joules, *t_, *fraction_, *grid_, decomp_->y_range().begin, capacity_);
 }
 
 void Land::add_diagnostics(std::vector<core::GlobalMean>& means) const {
-  means.push_back(core::surface_mean("land_mean_temperature", *t_, *fraction_, *grid_, decomp_->y_range().begin));
+  means.push_back(earth::surface_mean("land_mean_temperature", *t_, *fraction_, *grid_, decomp_->y_range().begin));
 }
 
 std::unique_ptr<core::Component> make_component() { return std::make_unique<Land>(); }

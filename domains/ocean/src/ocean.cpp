@@ -5,7 +5,8 @@
 #include <numbers>
 
 #include "meridian/core/error.hpp"
-#include "meridian/core/surface_sums.hpp"
+#include "meridian/earth/geography.hpp"
+#include "meridian/earth/surface_sums.hpp"
 #include "meridian/core/time_step.hpp"
 
 namespace meridian::ocean {
@@ -18,8 +19,6 @@ void Ocean::declare_options(core::OptionRegistry& o) const {
   o.add_real("ocean.diffusivity", 0.4, "W m-2 K-1", "lateral heat diffusion D_o on the unit sphere")
       .range(0, std::nullopt);
   o.add_real("ocean.albedo", 0.1, "1", "fraction of sunlight the open ocean reflects").range(0, 1);
-  o.add_real("ocean.gamma", 20.0, "W m-2 K-1", "air-sea exchange coefficient in F = gamma (T_air - T_ocean)")
-      .range(0, std::nullopt);
   o.add_real("ocean.polar_latitude", 60.0, "degree",
              "zonal diffusion is reduced poleward of this latitude so its stable step does not shrink")
       .range(0, 90);
@@ -31,7 +30,6 @@ void Ocean::read_options(const core::Config& c, double base_dt, int rank) {
   capacity_ = c.real("ocean.heat_capacity");
   diffusivity_ = c.real("ocean.diffusivity");
   albedo_ = c.real("ocean.albedo");
-  gamma_ = c.real("ocean.gamma");
   polar_latitude_ = c.real("ocean.polar_latitude") * std::numbers::pi / 180.0;
   initial_temperature_ = c.real("ocean.initial_temperature");
 }
@@ -46,7 +44,7 @@ void Ocean::setup(const core::ComponentContext& context) {
   fraction_.emplace("ocean_fraction", d, halo_width());
   flux_.emplace("ocean_heat_flux", d, 0);
   // The fraction never changes: its halo is filled once, by a throw-away exchange.
-  fraction_->set_owned_values(context.mask.ocean_fraction(d));
+  fraction_->set_owned_values(earth::ocean_fraction(context.config, context.grid, d));
   core::HaloExchange(d, halo_width(), {&*fraction_}).exchange();
   t_->fill(initial_temperature_);
   halo_.emplace(d, halo_width(), std::vector<core::Field*>{&*t_});
@@ -64,7 +62,7 @@ std::vector<core::FieldEntry> Ocean::fields() {
         .restart = true, .output = true, .valid_min = -100, .valid_max = 100, .coverage = "ocean_fraction"},
        &*t_},
       {{.name = "ocean_fraction", .units = "1", .long_name = "ocean fraction of the cell",
-        .standard_name = "sea_area_fraction", .output = true},
+        .standard_name = "sea_area_fraction", .output = true, .fixed_by = "grid.mask grid.mask_file grid.earth_file"},
        &*fraction_},
       {{.name = "ocean_heat_flux", .units = "W m-2", .long_name = "heat flux into the ocean per unit ocean area",
         .standard_name = "", .output = true, .coverage = "ocean_fraction"},
@@ -72,9 +70,19 @@ std::vector<core::FieldEntry> Ocean::fields() {
   };
 }
 
+std::vector<core::CouplingField> Ocean::exports() const {
+  return {{.name = "sea_surface_temperature", .units = "degC", .standard_name = "sea_surface_temperature",
+           .description = "mixed-layer temperature", .coverage = "sea_area_fraction"},
+          {.name = "sea_area_fraction", .units = "1", .standard_name = "sea_area_fraction"}};
+}
+
+std::vector<core::CouplingField> Ocean::imports() const {
+  return {{.name = "surface_heat_flux", .units = "W m-2", .description = "heat into the ocean per unit ocean area"}};
+}
+
 core::Field* Ocean::coupling_field(const std::string& name) {
-  if (name == "surface_temperature") return &*t_;
-  if (name == "surface_fraction") return &*fraction_;
+  if (name == "sea_surface_temperature") return &*t_;
+  if (name == "sea_area_fraction") return &*fraction_;
   if (name == "surface_heat_flux") return &*flux_;
   return nullptr;
 }
@@ -94,11 +102,11 @@ void Ocean::restarted(double time) {
 }
 
 void Ocean::add_energy(core::ExactAccumulator& joules) const {
-  core::add_surface_energy(joules, *t_, *fraction_, *grid_, decomp_->y_range().begin, capacity_);
+  earth::add_surface_energy(joules, *t_, *fraction_, *grid_, decomp_->y_range().begin, capacity_);
 }
 
 void Ocean::add_diagnostics(std::vector<core::GlobalMean>& means) const {
-  means.push_back(core::surface_mean("ocean_mean_temperature", *t_, *fraction_, *grid_, decomp_->y_range().begin));
+  means.push_back(earth::surface_mean("ocean_mean_temperature", *t_, *fraction_, *grid_, decomp_->y_range().begin));
 }
 
 std::unique_ptr<core::Component> make_component() { return std::make_unique<Ocean>(); }

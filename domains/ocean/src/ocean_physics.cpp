@@ -14,7 +14,7 @@ inline const double* row_of(const core::Field& f, int j) { return f.data() + f.o
 }  // namespace
 
 Ocean::Row Ocean::row_constants(int j) const {
-  return core::diffusion_row(*grid_, j, diffusivity_, polar_latitude_);
+  return earth::diffusion_row(*grid_, j, diffusivity_, polar_latitude_);
 }
 
 double Ocean::stable_time_step() const {

@@ -1,76 +1,103 @@
 #pragma once
-// The coupler turns component states into surface heat fluxes, F_s = gamma_s (T_s - T_air) for each
-// surface s (positive upward), and hands them back: the atmosphere gains sum_s f_s F_s per unit cell
-// area, surface s loses F_s per unit of its own area f_s. What one side loses the other gains, cell by
-// cell, so the total energy is conserved to round-off.
+// The coupler moves fields between components and mediators by name, as the config's couplings say
+// (coupling.hpp), in every layout, with one mechanism: each coupling is a Redistribution planned once
+// between its two ends' placements, and each interval the source sends its cells to the ranks that
+// own them on the destination's decomposition. Couplings between the same two parties share one
+// message per pair of ranks; in the sequential layout every route is a local copy.
 //
-// Coupling scheme: fluxes are computed once, from the states at the start of a coupling interval, and
-// held fixed while every component advances through the interval. No component ever sees another's
-// state from inside the interval, so the answer cannot depend on whether components run one after the
-// other on the same ranks or at the same time on different ones.
-//
-// One mechanism for every layout: each surface sends (T_s, f_s) of every cell to the rank that owns
-// the cell in the atmosphere's decomposition (a Redistribution planned once); that rank computes the
-// fluxes of its cells exactly as a single rank would, surfaces in a fixed order, and sends -F_s back.
-// In the sequential layout every route is a local copy. A surface on a grid r times finer (refine)
-// sends its r x r fine cells, and the atmosphere adds their area-weighted fluxes in a fixed order:
-// first-order conservative regridding whose bits do not depend on the layout either.
+// Coupling scheme: every import is set once per coupling interval, from the exports at the start of
+// the interval (or their means over the interval before: TimeOperation), and held fixed while every
+// component advances through the interval. No component ever sees another's state from inside an
+// interval, so the answer cannot depend on whether components run one after the other on the same
+// ranks or at the same time on different ones. An exchange runs in three waves: components'
+// exports to the mediators; the mediators in dependency order (each after the mediators it imports
+// from); everything to the components. Regridding reads fine values and adds them in a fixed order:
+// the same bits on any layout.
 
+#include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "meridian/core/component.hpp"
+#include "meridian/core/coupling.hpp"
 #include "meridian/core/layout.hpp"
+#include "meridian/core/mediator.hpp"
 #include "meridian/core/redistribution.hpp"
 
 namespace meridian::core {
 
-// A component as the coupler sees it, on every rank of the run.
-struct CouplingSide {
-  std::string name;
-  Component* component = nullptr;  // set up on this rank; nullptr where it is not
-  Placement placement;             // its blocks in run ranks
-  double exchange_coefficient = 0;  // surfaces, W m-2 K-1
-  double heat_capacity = 0;         // J m-2 K-1
-  int refine = 1;                   // surfaces: its grid is `refine` times the atmosphere's each way
+// A component or mediator as the coupler sees it, on every rank of the run. Pointers are null where
+// it does not run on this rank (a mediator runs on its host's ranks).
+struct CouplerParty {
+  CouplingParty declared;  // name, imports, exports, grid refinement, whether a mediator
+  Placement placement;  // its blocks in run ranks (a mediator's: its host's)
+  const SphereGrid* grid = nullptr;
+  const Decomposition* decomposition = nullptr;
+  Component* component = nullptr;
+  Mediator* mediator = nullptr;
 };
-
-// The routing plan the coupler makes for a surface: (T_s, f_s) of each of its cells to the atmosphere
-// rank that owns the cell, one flux per cell back. Collective over `run`. Public so that benchmarks
-// time exactly the coupler's plan.
-Redistribution plan_surface_route(MPI_Comm run, const Placement& surface, int refine, const Placement& atmosphere);
 
 class Coupler {
  public:
-  // Collective over `run` (plans one Redistribution per surface). Throws Error if a component set up
-  // on this rank lacks a coupling field of the contract in component.hpp.
-  Coupler(MPI_Comm run, CouplingSide atmosphere, std::vector<CouplingSide> surfaces);
-  // Computes the fluxes from the current states and sets every component's imports. Collective over
-  // the run: surfaces' ranks send their states, the atmosphere's ranks compute and send fluxes back.
-  // Time spent waiting for the other side is recorded in the timer phase "<component> wait".
-  void exchange();
-  // The longest coupling interval for which holding the fluxes fixed is stable, s:
-  // min over surfaces of 1 / (gamma (1/C_surface + 1/C_air)). Local, identical on every rank.
-  double stable_interval() const;
+  // Collective over `run`: plans every route. `parties` are the plan's, in its order; `interval` is
+  // the coupling interval, s. Throws Error if a party running on this rank lacks a field it declared.
+  Coupler(MPI_Comm run, std::vector<CouplerParty> parties, const CouplingPlan& plan, double interval);
+  ~Coupler();
+  Coupler(const Coupler&) = delete;
+  Coupler& operator=(const Coupler&) = delete;
+
+  // Sets every import from the current exports and runs the mediators; `time` is the coupling time
+  // (s since the start of the experiment), `first` says no interval precedes it (step 0: mean and
+  // accumulate deliver the instant value, times the interval for accumulate). Collective over the
+  // run. Time spent waiting for the other side is recorded in the timer phase "<component> wait".
+  void exchange(double time, bool first);
+  // Whether component `party` has an export with a time operation: the driver then advances it one
+  // step at a time and calls sample() after each. Local.
+  bool samples(std::size_t party) const;
+  // Adds the exports of component `party` after a step of `dt` seconds to their interval sums. Local.
+  void sample(std::size_t party, double dt);
+  // The interval sums of component `party` (restart state the coupler owns: without them a restarted
+  // run could not deliver the same means), with metadata, on every rank; null fields where the
+  // component does not run here.
+  std::vector<FieldEntry> state(std::size_t party);
+  // "" or why the last exchange found this rank's mediator imports wrong (fractions that do not
+  // partition a cell), with the cell: the driver agrees on it with the other ranks. Local.
+  const std::string& failure() const noexcept { return failure_; }
 
  private:
-  struct Surface {
-    CouplingSide side;
-    Field* temperature = nullptr;  // nullptr where the surface is not set up here
-    Field* fraction = nullptr;
-    Field* flux = nullptr;
-    std::optional<Redistribution> route;
-    std::vector<double> fine_area;  // m2 of each fine row under this rank's atmosphere block
-  };
-  void compute(const std::vector<const std::vector<double>*>& gathered);
+  struct Transfer;
+  struct Link;
+  struct Sum;
+  struct MediatorState;
+  bool is_mediator(std::size_t party) const noexcept { return parties_[party].declared.mediator; }
+  bool runs_here(std::size_t party) const noexcept { return parties_[party].decomposition != nullptr; }
+  Placement refined(std::size_t party) const;  // its placement on its own grid
+  void set_up_mediators(const CouplingPlan& plan);
+  void add_sum(Transfer& transfer);
+  void stage_sums();
+  const Field* sent(const Transfer& transfer) const;  // the export, or what its time operation made of it
+  void plan_link(MPI_Comm run, Link& link);
+  void send(Link& link);
+  void receive(Link& link);
+  void compute(std::size_t party, double time);
+  void check_partition(std::size_t party);
+  std::string export_coverage(std::size_t party, const std::string& name) const;
+  Field* export_field(std::size_t party, const std::string& name);
+  Field* import_field(std::size_t party, const std::string& name);
 
-  CouplingSide atmosphere_;
-  Field* air_temperature_ = nullptr;
-  Field* air_flux_ = nullptr;
-  std::vector<double> air_area_;  // m2 of each row of this rank's atmosphere block
-  std::vector<Surface> surfaces_;
+  int rank_ = 0;
+  double interval_ = 0;
+  std::vector<CouplerParty> parties_;
+  std::vector<Transfer> transfers_;
+  std::vector<Link> links_;
+  std::vector<Sum> sums_;
+  std::vector<MediatorState> mediators_;  // one per party; used for mediators running here
+  std::vector<std::size_t> order_;        // mediators in compute order
   std::string wait_phase_;
+  std::string failure_;
+  bool first_ = false;
 };
 
 }  // namespace meridian::core

@@ -17,16 +17,20 @@
 #include "meridian/core/layout.hpp"
 #include "meridian/core/mpi_handles.hpp"
 #include "meridian/core/output_sink.hpp"
-#include "meridian/core/surface_mask.hpp"
+#include "meridian/core/mediator.hpp"
 
 namespace meridian::core {
 
 class DiagnosticsFile;
 
-// Declares the driver's options: grid.*, decomp.*, run.*, coupling.*, output.*, restart.*,
-// diagnostics.* and sunlight.*. Each component's section also needs "<name>.ranks"
-// (declare_ranks_option in layout.hpp), declared by whoever registers the component.
+// Declares the driver's options: grid.nx/ny, decomp.*, run.*, coupling.*, output.*, restart.* and
+// diagnostics.*.
 void declare_driver_options(OptionRegistry& options);
+// Declares what the framework adds to a component's section ("<name>.ranks", "<name>.refine" and a
+// coupling per import) and to a mediator's ("<name>.host" and its couplings). Whoever registers
+// components calls these right after each one's declare_options, so --help lists them together.
+void declare_component_options(OptionRegistry& options, const Component& component);
+void declare_mediator_options(OptionRegistry& options, const Mediator& mediator);
 
 struct RunSummary {
   long long first_step = 0, last_step = 0;
@@ -37,14 +41,14 @@ struct RunSummary {
 
 class Driver {
  public:
-  // Collective over `comm`. Lays the components out (coupling.layout), builds their decompositions and
-  // sets each up on its ranks; throws ConfigError, identically on every rank, for a rank split that
-  // does not fit, an impossible process grid or invalid component options. The first component must
-  // have the atmosphere role. `log` receives progress and reports (pass nullptr on ranks other than 0).
-  // `work`: relative cost of each component, used to share automatic (0) ranks in concurrent layout;
-  // empty = proportional to grid cells.
-  Driver(MPI_Comm comm, const Config& config, std::vector<std::unique_ptr<Component>> components, std::ostream* log,
-         std::vector<double> work = {});
+  // Collective over `comm`. Checks the couplings (core/coupling.hpp), lays the components out
+  // (coupling.layout), builds their decompositions, sets each up on its ranks and each mediator on its
+  // host's, and plans the coupler; throws ConfigError, identically on every rank, for a coupling that
+  // does not hold, a rank split that does not fit, an impossible process grid or invalid options.
+  // `log` receives progress and reports (pass nullptr on ranks other than 0). `work`: relative cost of
+  // each component, used to share automatic (0) ranks in concurrent layout; empty = grid cells.
+  Driver(MPI_Comm comm, const Config& config, std::vector<std::unique_ptr<Component>> components,
+         std::vector<std::unique_ptr<Mediator>> mediators, std::ostream* log, std::vector<double> work = {});
 
   // Checks time steps, coupling interval and output intervals against each other and stability;
   // throws ConfigError naming the offending key, its value and what is allowed. Identical on all ranks.
@@ -77,12 +81,12 @@ class Driver {
   // "sequential, 2x1 process grid, blocks ..." or "concurrent: atmosphere 2 ranks (2x1 ...), ..."
   std::string describe_layout() const;
   int ranks_of(std::size_t n) const noexcept { return slots_[n].placement.ranks(); }
-  // Component n's blocks in run ranks and its refinement over the atmosphere's grid, on every rank:
-  // what the coupler plans its routes from (plan_surface_route in coupler.hpp).
+  // Component n's blocks in run ranks and its refinement over the run's grid, on every rank: what the
+  // coupler plans its routes from.
   const Placement& placement(std::size_t n) const noexcept { return slots_[n].placement; }
   int refine(std::size_t n) const noexcept { return slots_[n].refine; }
   const Clock& clock() const noexcept { return clock_; }
-  // What shaped the state a restart carries (run.dt, each component's time step, the land-sea mask):
+  // What shaped the state a restart carries (run.dt, each component's time step, fixed input fields):
   // written into every restart and checked against restart.from. The same on every rank.
   const std::vector<StateSetting>& state_settings() const noexcept { return state_settings_; }
   // Every component on every rank (the io contract): null decomposition and field pointers, but the
@@ -104,13 +108,14 @@ class Driver {
   void report_progress(double wall_start, long long first_step, double initial_energy);
   void report_timings(double loop_seconds, long long intervals);
   void lay_out(const std::vector<double>& work);
-  void make_masks();
-  std::vector<StateSetting> describe_state() const;  // collective: the mask digests
+  void set_up();
+  std::vector<CouplingParty> coupling_parties() const;
+  std::vector<StateSetting> describe_state() const;  // collective: fixed fields' digests
+  void advance_components(double interval);
 
   // One per component, in registration order.
   struct Slot {
     std::unique_ptr<SphereGrid> grid;
-    std::unique_ptr<SurfaceMask> mask;
     Placement placement;
     Comm comm;                                     // concurrent layout: its ranks; else null
     std::unique_ptr<Decomposition> decomposition;  // null where it does not run here
@@ -122,6 +127,9 @@ class Driver {
   int rank_ = 0, size_ = 1;
   const Config& config_;
   std::vector<std::unique_ptr<Component>> components_;
+  std::vector<std::unique_ptr<Mediator>> mediators_;
+  std::vector<std::size_t> hosts_;  // per mediator: the component it runs on
+  CouplingPlan plan_;
   std::ostream* log_;
   bool concurrent_ = false;
   std::vector<Slot> slots_;

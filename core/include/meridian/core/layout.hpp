@@ -35,7 +35,7 @@ struct Placement {
 // after the component's declare_options so --help lists it with them.
 void declare_ranks_option(OptionRegistry& options, const std::string& component);
 // Declares "<component>.refine": the component runs on a grid `refine` times finer each way than the
-// atmosphere's (surfaces only; the coupler regrids conservatively).
+// run's grid.nx x grid.ny (the coupler regrids conservatively).
 void declare_refine_option(OptionRegistry& options, const std::string& component);
 
 // The number of ranks of each component in the concurrent layout: "<name>.ranks" where set, and the
@@ -46,10 +46,10 @@ std::vector<int> resolve_split(const Config& config, const std::vector<std::stri
                                const std::vector<double>& work);
 
 // What every rank of the run must know about a component, including ranks that never set it up:
-// scalars for validation and the coupler, field metadata for the writers, names of diagnostics.
+// scalars for validation, field metadata for the writers, names of diagnostics.
 struct ComponentInfo {
   std::string time_step_key;
-  double time_step = 0, stable_time_step = 0, heat_capacity = 0, exchange_coefficient = 0;
+  double time_step = 0, stable_time_step = 0;
   std::vector<FieldMetadata> fields;
   std::vector<int> nz;  // levels of each field
   std::vector<std::string> diagnostics;

@@ -4,7 +4,7 @@
 //   C_a dT/dt = D Lap(T) - C_a u . grad(T) + F_surf - (A + B T)
 //
 // on the longitude-latitude sphere: North's (1975) diffusive energy balance, solid-body zonal
-// advection, the heat F_surf that the surface hands it (W m-2 of total cell area, from the coupler)
+// advection, the heat F_surf that the surfaces give it (W m-2 of total cell area, its import)
 // and longwave cooling to space. Numerics (finite-volume diffusion, flux-limited Lax-Wendroff
 // advection, one halo exchange per step) are described in domains/README.md.
 //
@@ -18,7 +18,7 @@
 
 #include "meridian/core/component.hpp"
 #include "meridian/core/halo_exchange.hpp"
-#include "meridian/core/sphere_diffusion.hpp"
+#include "meridian/earth/sphere_diffusion.hpp"
 
 namespace meridian::atmosphere {
 
@@ -30,18 +30,17 @@ class Atmosphere final : public core::Component {
   Atmosphere& operator=(const Atmosphere&) = delete;
 
   std::string name() const override { return "atmosphere"; }
-  core::CouplingRole role() const override { return core::CouplingRole::atmosphere; }
   // Declares atmosphere.* only.
   void declare_options(core::OptionRegistry& options) const override;
   // Collective over context.decomposition.comm(): plans the halo exchange. Throws ConfigError
   // naming atmosphere.dt if it is not a positive whole multiple of run.dt.
   void setup(const core::ComponentContext& context) override;
+  // Export "air_temperature" (degC); import "surface_heat_flux" (W m-2 of cell area, into the air).
+  std::vector<core::CouplingField> exports() const override;
+  std::vector<core::CouplingField> imports() const override;
   // t_atm (restart, output), surface_heat_flux (output).
   std::vector<core::FieldEntry> fields() override;
-  // "air_temperature" (export, degC) and "surface_heat_flux" (import, W m-2, into the air).
   core::Field* coupling_field(const std::string& name) override;
-  double exchange_coefficient() const override { return 0.0; }  // not a surface
-  double heat_capacity() const override { return capacity_; }    // J m-2 K-1
   int halo_width() const override { return 2; }                  // the limiter reads i +- 2
   double time_step() const override { return dt_; }              // s
   // Largest stable dt, s; the same on every rank (all global rows are examined). Local.
@@ -57,7 +56,7 @@ class Atmosphere final : public core::Component {
   void add_diagnostics(std::vector<core::GlobalMean>& means) const override;
 
   // Per-row constants of the update for one global row (see dynamics.cpp).
-  using Row = core::DiffusionRow;  // per owned row, from core::diffusion_row
+  using Row = earth::DiffusionRow;  // per owned row, from earth::diffusion_row
 
  private:
   void read_options(const core::Config& config, double base_dt, int rank);

@@ -4,7 +4,7 @@
 //
 //   C_l dT/dt = S (1 - albedo) + F
 //
-// sunlight S from core::Insolation and the heat F the coupler hands it (W m-2 of land). Cells with
+// sunlight S from earth::Insolation and the heat F it imports (W m-2 of land). Cells with
 // f_l == 0 keep their initial temperature and count for nothing. Each cell's update reads only
 // itself, so the answer is bitwise the same on any decomposition.
 
@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "meridian/core/component.hpp"
-#include "meridian/core/insolation.hpp"
+#include "meridian/earth/insolation.hpp"
 
 namespace meridian::land {
 
@@ -25,7 +25,6 @@ class Land final : public core::Component {
   Land& operator=(const Land&) = delete;
 
   std::string name() const override { return "land"; }
-  core::CouplingRole role() const override { return core::CouplingRole::surface; }
   // Declares land.* only.
   void declare_options(core::OptionRegistry& options) const override;
   // Local (no messages). Throws ConfigError naming land.dt if it is not a positive whole multiple
@@ -33,15 +32,15 @@ class Land final : public core::Component {
   void setup(const core::ComponentContext& context) override;
   // t_land (restart, output), land_fraction (output), land_heat_flux (output).
   std::vector<core::FieldEntry> fields() override;
-  // "surface_temperature" (degC), "surface_fraction" (1) exports; "surface_heat_flux" (W m-2 of
-  // land, positive into the land) import.
+  // Exports "surface_temperature" (degC, coverage land_area_fraction) and "land_area_fraction" (1);
+  // import "surface_heat_flux" (W m-2 of land, positive into the land).
+  std::vector<core::CouplingField> exports() const override;
+  std::vector<core::CouplingField> imports() const override;
   core::Field* coupling_field(const std::string& name) override;
-  double exchange_coefficient() const override { return gamma_; }  // W m-2 K-1
-  double heat_capacity() const override { return capacity_; }      // J m-2 K-1
   int halo_width() const override { return 0; }
   double time_step() const override { return dt_; }  // s
   // Infinity: with F held fixed the update has no stiffness of its own (the coupling interval is
-  // bounded by heat_capacity() / exchange_coefficient(), which is the driver's business).
+  // bounded by the exchange with the air, which is the mediator's business: surface_exchange.hpp).
   double stable_time_step() const override;
   std::string time_step_key() const override { return "land.dt"; }
   // Local. Throws core::Error if `duration` (s) is not a whole number of time_step().
@@ -59,10 +58,10 @@ class Land final : public core::Component {
  private:
   void step();
 
-  double dt_ = 0, capacity_ = 0, albedo_ = 0, gamma_ = 0, initial_temperature_ = 0;
+  double dt_ = 0, capacity_ = 0, albedo_ = 0, initial_temperature_ = 0;
   const core::Decomposition* decomp_ = nullptr;
   const core::SphereGrid* grid_ = nullptr;
-  std::optional<core::Insolation> sun_;
+  std::optional<earth::Insolation> sun_;
   std::optional<core::Field> t_, fraction_, flux_;
   long long steps_ = 0;  // time is steps_ * dt_, never a running sum
 };

@@ -4,7 +4,7 @@
 //   C_o f dT/dt = D_o div(min(f, f') grad T) + f (S (1 - albedo) + F)
 //
 // with lateral diffusion through faces weighted by the smaller ocean fraction of the two cells (no
-// heat crosses a coastline), sunlight S from core::Insolation and the heat F the coupler hands it (W
+// heat crosses a coastline), sunlight S from earth::Insolation and the heat F it imports (W
 // m-2 of ocean). Cells with f == 0 keep their initial temperature and count for nothing. Numerics in
 // domains/README.md; the update is bitwise the same on any decomposition.
 
@@ -15,8 +15,8 @@
 
 #include "meridian/core/component.hpp"
 #include "meridian/core/halo_exchange.hpp"
-#include "meridian/core/insolation.hpp"
-#include "meridian/core/sphere_diffusion.hpp"
+#include "meridian/earth/insolation.hpp"
+#include "meridian/earth/sphere_diffusion.hpp"
 
 namespace meridian::ocean {
 
@@ -28,7 +28,6 @@ class Ocean final : public core::Component {
   Ocean& operator=(const Ocean&) = delete;
 
   std::string name() const override { return "ocean"; }
-  core::CouplingRole role() const override { return core::CouplingRole::surface; }
   // Declares ocean.* only.
   void declare_options(core::OptionRegistry& options) const override;
   // Collective over context.decomposition.comm(): plans the halo exchange and fills the fraction's
@@ -36,11 +35,11 @@ class Ocean final : public core::Component {
   void setup(const core::ComponentContext& context) override;
   // t_ocean (restart, output), ocean_fraction (output), ocean_heat_flux (output).
   std::vector<core::FieldEntry> fields() override;
-  // "surface_temperature" (degC), "surface_fraction" (1) exports; "surface_heat_flux" (W m-2 of
-  // ocean, positive into the ocean) import.
+  // Exports "sea_surface_temperature" (degC, coverage sea_area_fraction) and "sea_area_fraction"
+  // (1); import "surface_heat_flux" (W m-2 of ocean, positive into the ocean).
+  std::vector<core::CouplingField> exports() const override;
+  std::vector<core::CouplingField> imports() const override;
   core::Field* coupling_field(const std::string& name) override;
-  double exchange_coefficient() const override { return gamma_; }  // W m-2 K-1
-  double heat_capacity() const override { return capacity_; }      // J m-2 K-1
   int halo_width() const override { return 1; }
   double time_step() const override { return dt_; }  // s
   // Largest stable dt of the lateral diffusion, s (all global rows: the same on every rank). Local.
@@ -61,19 +60,19 @@ class Ocean final : public core::Component {
   void set_time(double seconds);
   double time() const noexcept { return double(steps_) * dt_; }
 
-  using Row = core::DiffusionRow;  // per owned row, from core::diffusion_row
+  using Row = earth::DiffusionRow;  // per owned row, from earth::diffusion_row
 
  private:
   void read_options(const core::Config& config, double base_dt, int rank);
   void step();
   Row row_constants(int global_j) const;
 
-  double dt_ = 0, capacity_ = 0, diffusivity_ = 0, albedo_ = 0, gamma_ = 0;
+  double dt_ = 0, capacity_ = 0, diffusivity_ = 0, albedo_ = 0;
   double polar_latitude_ = 0, initial_temperature_ = 0;  // radians, degC
 
   const core::Decomposition* decomp_ = nullptr;
   const core::SphereGrid* grid_ = nullptr;
-  std::optional<core::Insolation> sun_;
+  std::optional<earth::Insolation> sun_;
   std::optional<core::Field> t_, fraction_, flux_;
   std::optional<core::HaloExchange> halo_;
   std::vector<Row> rows_;     // one per owned row

@@ -1,4 +1,4 @@
-#include "meridian/core/insolation.hpp"
+#include "meridian/earth/insolation.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,9 @@
 
 #include "meridian/core/clock.hpp"
 
-namespace meridian::core {
+namespace meridian::earth {
+
+using namespace meridian::core;
 
 void declare_sunlight_options(OptionRegistry& o) {
   o.add_boolean("sunlight.enabled", true, "absorb sunlight at the surface (false: a closed system)");
@@ -48,4 +50,4 @@ double Insolation::at(double lat, double time) const {
          (h0 * std::sin(lat) * std::sin(declination) + std::cos(lat) * std::cos(declination) * std::sin(h0));
 }
 
-}  // namespace meridian::core
+}  // namespace meridian::earth

@@ -8,9 +8,12 @@
 #include "meridian/core/decomposition.hpp"
 #include "meridian/core/sphere_grid.hpp"
 
-namespace meridian::core {
+namespace meridian::earth {
 
-// The land-fraction raster shipped in the source tree, core/data/earth_land_fraction.pgm (an absolute
+using core::Decomposition;
+using core::SphereGrid;
+
+// The land-fraction raster shipped in the source tree, domains/earth/data/earth_land_fraction.pgm (an absolute
 // path fixed at build time), which grid.mask = earth reads when grid.earth_file is empty.
 std::string default_earth_file();
 
@@ -18,7 +21,7 @@ class SurfaceMask {
  public:
   // `kind`: "aquaplanet" (all ocean), "landplanet" (all land), "continents" (idealised Americas,
   // Eurasia-Africa, Australia and Antarctica), "earth" (real coastlines: the land-fraction PGM `path`,
-  // empty = core/data/earth_land_fraction.pgm, averaged conservatively onto the grid at any
+  // empty = domains/earth/data/earth_land_fraction.pgm, averaged conservatively onto the grid at any
   // resolution), or "file" (text file `path`: ny lines, northernmost first, of nx ocean fractions in
   // [0, 1] separated by spaces). Throws ConfigError naming the file (and line) for a bad file.
   // With several grids (a surface on a grid refined `finest` times): the mask is evaluated on the
@@ -42,4 +45,4 @@ class SurfaceMask {
   int refine_ = 1, finest_ = 1;
 };
 
-}  // namespace meridian::core
+}  // namespace meridian::earth

@@ -9,7 +9,9 @@
 #include "meridian/core/error.hpp"
 #include "meridian/core/input_file.hpp"
 
-namespace meridian::core {
+namespace meridian::earth {
+
+using namespace meridian::core;
 
 std::string default_earth_file() { return MERIDIAN_EARTH_FILE; }
 
@@ -44,7 +46,7 @@ LandRaster::LandRaster(const std::string& path, int rank) : path_(path), rank_(r
   };
   require_readable_file(path, "grid.earth_file");  // a FIFO would block every rank in open()
   std::ifstream in(path, std::ios::binary);
-  if (!in) fail("cannot be opened (grid.mask = earth reads a land-fraction PGM; see core/data/README.md)");
+  if (!in) fail("cannot be opened (grid.mask = earth reads a land-fraction PGM; see domains/earth/data/README.md)");
   const std::string magic = token(in);
   width_ = positive(token(in));
   height_ = positive(token(in));
@@ -99,4 +101,4 @@ double LandRaster::ocean_fraction(const SphereGrid& target, int i, int j) const 
   return std::clamp(wet_area / area, 0.0, 1.0);
 }
 
-}  // namespace meridian::core
+}  // namespace meridian::earth

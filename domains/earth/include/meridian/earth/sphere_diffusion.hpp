@@ -6,7 +6,9 @@
 
 #include "meridian/core/sphere_grid.hpp"
 
-namespace meridian::core {
+namespace meridian::earth {
+
+using core::SphereGrid;
 
 // For global row j and diffusivity D (W m-2 K-1 on the unit sphere); multiply by a temperature
 // difference for a face flux, W K-1 x K. Depends only on j, so every rank computes the same bits.
@@ -35,4 +37,4 @@ inline DiffusionRow diffusion_row(const SphereGrid& g, int j, double diffusivity
   return row;
 }
 
-}  // namespace meridian::core
+}  // namespace meridian::earth

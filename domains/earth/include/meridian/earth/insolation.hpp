@@ -5,7 +5,10 @@
 
 #include "meridian/core/config.hpp"
 
-namespace meridian::core {
+namespace meridian::earth {
+
+using core::Config;
+using core::OptionRegistry;
 
 void declare_sunlight_options(OptionRegistry& options);
 
@@ -22,4 +25,4 @@ class Insolation {
   double q_, s2_, obliquity_;
 };
 
-}  // namespace meridian::core
+}  // namespace meridian::earth

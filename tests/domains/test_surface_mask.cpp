@@ -11,10 +11,11 @@
 #include <numbers>
 
 #include "meridian/core/error.hpp"
-#include "meridian/core/surface_mask.hpp"
+#include "meridian/earth/surface_mask.hpp"
 #include "mpi_test_support.hpp"
 
 using namespace meridian::core;
+using namespace meridian::earth;
 using meridian::test::all_ranks;
 using meridian::test::world;
 using meridian::test::world_rank;

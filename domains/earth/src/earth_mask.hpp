@@ -1,5 +1,5 @@
 #pragma once
-// Real geography for grid.mask = earth: the land-fraction raster of core/data/README.md (binary 8-bit
+// Real geography for grid.mask = earth: the land-fraction raster of domains/earth/data/README.md (binary 8-bit
 // PGM, rows north first from 90N, columns east from 0E, value 255 x land fraction), averaged
 // conservatively onto any lon-lat grid. A rank reads only the raster rows its block covers.
 
@@ -7,9 +7,11 @@
 #include <vector>
 
 #include "meridian/core/sphere_grid.hpp"
-#include "meridian/core/surface_mask.hpp"
+#include "meridian/earth/surface_mask.hpp"
 
-namespace meridian::core {
+namespace meridian::earth {
+
+using core::SphereGrid;
 
 class LandRaster {
  public:
@@ -36,4 +38,4 @@ class LandRaster {
   std::vector<unsigned char> rows_;   // loaded rows, south first, width_ bytes each
 };
 
-}  // namespace meridian::core
+}  // namespace meridian::earth

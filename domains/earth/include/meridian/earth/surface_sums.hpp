@@ -6,7 +6,12 @@
 
 #include "meridian/core/component.hpp"
 
-namespace meridian::core {
+namespace meridian::earth {
+
+using core::ExactAccumulator;
+using core::Field;
+using core::GlobalMean;
+using core::SphereGrid;
 
 // Adds capacity * T * fraction * area (J) for every owned cell of `t`; `first_row` is the global
 // index of local row 0. Local.
@@ -37,4 +42,4 @@ inline GlobalMean surface_mean(std::string name, const Field& t, const Field& fr
   return mean;
 }
 
-}  // namespace meridian::core
+}  // namespace meridian::earth

@@ -1,4 +1,4 @@
-#include "meridian/core/surface_mask.hpp"
+#include "meridian/earth/surface_mask.hpp"
 
 #include <cmath>
 #include <fstream>
@@ -9,7 +9,9 @@
 #include "meridian/core/error.hpp"
 #include "meridian/core/input_file.hpp"
 
-namespace meridian::core {
+namespace meridian::earth {
+
+using namespace meridian::core;
 
 namespace {
 struct Box {
@@ -124,4 +126,4 @@ std::vector<double> SurfaceMask::ocean_fraction(const Decomposition& d) const {
   return out;
 }
 
-}  // namespace meridian::core
+}  // namespace meridian::earth
