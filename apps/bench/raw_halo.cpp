@@ -12,7 +12,7 @@ RawHalo::RawHalo(const core::Decomposition& decomp, int width, int values_per_ce
   std::size_t offset = 0;
   for (int d = 0; d < direction_count; ++d) {
     const int peer = decomp.neighbour(d);
-    // Like HaloExchange: nothing beyond a closed edge, and self neighbours cost no message.
+    // Like core::HaloPlan: nothing beyond a closed edge, and self neighbours cost no message.
     if (peer == MPI_PROC_NULL || peer == decomp.rank()) continue;
     const std::size_t lx = direction_offset[d][0] ? width : decomp.nx_local();
     const std::size_t ly = direction_offset[d][1] ? width : decomp.ny_local();

@@ -1,81 +1,45 @@
 #pragma once
-// Split-phase halo exchange, planned once and reused every step:
+// One field set bound for good to the shared halo plan of (decomposition, width), for code that
+// exchanges the same fields every step and keeps an exchanger as a member:
 //
-//   HaloExchange halo(decomp, 2, {&u, &v});   // collective: duplicates the communicator
-//   halo.start();                              // post receives, pack, send
-//   compute_interior();                        // owned cells may be read and written
-//   halo.finish();                             // wait, unpack: halos (corners too) are now valid
+//   HaloExchange halo(decomp, 2, {&u, &v});   // collective the first time plan_for(decomp, 2) is made
+//   halo.start();  compute_interior();  halo.finish();
 //
-// One message per neighbouring rank carries every field and every direction shared with that rank
-// (on a 1 x P grid, N, NE and NW are one message). Neighbours that are this rank itself (one rank
-// across a periodic direction) are served by a local copy, with no MPI traffic.
+// It owns no communicator and no buffers: those are the plan's (halo_plan.hpp), shared with every
+// other exchange of that decomposition and width, so a throw-away HaloExchange costs nothing.
+// New code can call plan_for(decomp, width).start({&u, &v}) directly.
 
-#include <cstddef>
+#include <optional>
 #include <vector>
 
 #include "meridian/core/decomposition.hpp"
 #include "meridian/core/field.hpp"
-#include "meridian/core/mpi_handles.hpp"
+#include "meridian/core/halo_plan.hpp"
 
 namespace meridian::core {
 
 class HaloExchange {
  public:
-  // Collective over decomp.comm(). Every field must have this rank's block shape and a halo of at
-  // least `width`. The fields are referenced, not owned: they must outlive the exchange and must
-  // not be reallocated. Throws Error on a shape mismatch.
+  // Collective over decomp.comm() as plan_for is. Every field must have this rank's block shape and
+  // a halo of at least `width`. The fields are referenced, not owned: they must outlive the
+  // exchange and must not be reallocated; so must the decomposition (or a copy). Throws Error on a
+  // shape mismatch.
   HaloExchange(const Decomposition& decomp, int width, std::vector<Field*> fields);
-  ~HaloExchange() = default;
-  HaloExchange(HaloExchange&&) = default;
-  HaloExchange& operator=(HaloExchange&&) = default;
-  HaloExchange(const HaloExchange&) = delete;
-  HaloExchange& operator=(const HaloExchange&) = delete;
 
-  // Starts an exchange (local; the matching start happens on the neighbours). Throws if one is
-  // already in flight.
+  // Starts an exchange (local; the matching start happens on the neighbours). Throws if one of
+  // this plan is already in flight.
   void start();
-  // Completes the exchange started by start(); writes the halo cells of every field.
+  // Completes the exchange started by start(); writes the halo cells of every field. Throws if none
+  // is in flight.
   void finish();
-  void exchange() {
-    start();
-    finish();
-  }
-  bool in_flight() const noexcept { return in_flight_; }
-
-  int width() const noexcept { return width_; }
-  // Bytes this rank sends to other ranks per exchange (self copies excluded).
-  std::size_t bytes_sent() const noexcept { return send_buffer_.size() * sizeof(double); }
-  // Number of messages this rank sends per exchange: one per distinct neighbouring rank.
-  int messages() const noexcept { return static_cast<int>(messages_.size()); }
+  void exchange() { plan_->exchange(fields_); }
+  bool in_flight() const noexcept { return handle_.has_value(); }
+  int width() const noexcept { return plan_->width(); }
 
  private:
-  struct Box {
-    IndexRange x, y;
-  };
-  struct Side {
-    int direction;
-    int peer;
-    Box send, recv;
-    std::size_t send_offset = 0, recv_offset = 0;  // into the send and receive buffers
-    std::size_t count = 0;                         // doubles each way
-  };
-  // The sides shared with one peer travel as one message: contiguous spans of both buffers.
-  struct Message {
-    int peer;
-    std::size_t send_offset, recv_offset, count;
-  };
-  std::size_t values_in(const Box& box) const;
-
-  Comm comm_;
-  int width_;
+  HaloPlan* plan_;
   std::vector<Field*> fields_;
-  std::vector<Side> remote_, local_;
-  std::vector<Message> messages_;
-  std::vector<double> send_buffer_, recv_buffer_;
-  std::vector<Request> recv_requests_, send_requests_;  // persistent, owned
-  std::vector<MPI_Request> active_;                     // raw copies for Startall/Waitall
-  std::vector<MPI_Status> statuses_;
-  bool in_flight_ = false;
+  std::optional<HaloHandle> handle_;
 };
 
 }  // namespace meridian::core
