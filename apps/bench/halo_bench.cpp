@@ -4,7 +4,7 @@
 
 #include "meridian/core/decomposition.hpp"
 #include "meridian/core/field.hpp"
-#include "meridian/core/halo_exchange.hpp"
+#include "meridian/core/halo_plan.hpp"
 #include "raw_halo.hpp"
 #include "timing.hpp"
 
@@ -30,15 +30,16 @@ double row_visit_seconds(std::vector<core::Field>& fields, int width, MPI_Comm c
 
 // start() (pack and send) and finish() (self copies, wait, unpack) timed apart, each call between
 // barriers so that one rank's wait is not counted in another's start: medians, max over ranks.
-std::pair<double, double> split_seconds(core::HaloExchange& halo, MPI_Comm comm, int calls) {
+std::pair<double, double> split_seconds(core::HaloPlan& halo, const std::vector<core::Field*>& fields, MPI_Comm comm,
+                                        int calls) {
   std::vector<double> start, finish;
   for (int c = 0; c < calls; ++c) {
     MPI_Barrier(comm);
     double t = MPI_Wtime();
-    halo.start();
+    core::HaloHandle h = halo.start(fields);
     start.push_back(max_over_ranks(MPI_Wtime() - t, comm));
     t = MPI_Wtime();
-    halo.finish();
+    h.finish();
     finish.push_back(max_over_ranks(MPI_Wtime() - t, comm));
   }
   return {median(start), median(finish)};
@@ -48,7 +49,7 @@ std::pair<double, double> split_seconds(core::HaloExchange& halo, MPI_Comm comm,
 std::vector<Result> run_halo(const Options& o, MPI_Comm comm) {
   const core::Decomposition decomp(comm, {o.nx, o.ny, true, false}, {o.px, o.py}, o.width);
   std::vector<core::Field> fields;
-  fields.reserve(o.fields);  // HaloExchange keeps pointers: no reallocation after this
+  fields.reserve(o.fields);  // the exchange keeps pointers until it finishes: no reallocation after this
   std::vector<core::Field*> pointers;
   for (int f = 0; f < o.fields; ++f) {
     std::string name = "f";  // not "f" + to_string(f): GCC 12 warns falsely (-Wrestrict, PR 105329)
@@ -57,18 +58,18 @@ std::vector<Result> run_halo(const Options& o, MPI_Comm comm) {
     fields.back().fill(decomp.rank() + 0.5 * f);
     pointers.push_back(&fields.back());
   }
-  core::HaloExchange halo(decomp, o.width, pointers);
+  core::HaloPlan& halo = core::plan_for(decomp, o.width);
   RawHalo raw(decomp, o.width, o.fields);
 
   const int repeats = o.repeats ? o.repeats : 9;
   // Interleaved, so that both see the same machine (other jobs, frequency, memory placement).
-  const PairTiming pair = time_interleaved(comm, repeats, [&] { halo.exchange(); }, [&] { raw.exchange(); });
+  const PairTiming pair = time_interleaved(comm, repeats, [&] { halo.exchange(pointers); }, [&] { raw.exchange(); });
   const double halo_seconds = pair.first, raw_seconds = pair.second;
   const double floor = row_visit_seconds(fields, o.width, comm, repeats);
-  const auto [start, finish] = split_seconds(halo, comm, 21);
+  const auto [start, finish] = split_seconds(halo, pointers, comm, 21);
 
   // Bytes per rank: the largest over ranks, as the timings are the slowest rank's.
-  const unsigned long long max_bytes = max_over_ranks(static_cast<unsigned long long>(halo.bytes_sent()), comm);
+  const unsigned long long max_bytes = max_over_ranks(static_cast<unsigned long long>(halo.bytes_sent(o.fields)), comm);
   const double halo_gbs = static_cast<double>(max_bytes) / halo_seconds / 1e9;
   const double raw_gbs = static_cast<double>(max_bytes) / raw_seconds / 1e9;
 

@@ -1,5 +1,5 @@
 #pragma once
-// `meridian-bench halo`: core::HaloExchange against raw MPI (RawHalo) on the same messages.
+// `meridian-bench halo`: core::HaloPlan against raw MPI (RawHalo) on the same messages.
 
 #include <mpi.h>
 
@@ -10,7 +10,7 @@
 
 namespace meridian::bench {
 
-// Collective over `comm`. One result: bandwidth of HaloExchange, of RawHalo, and their ratio.
+// Collective over `comm`. One result: bandwidth of HaloPlan, of RawHalo, and their ratio.
 std::vector<Result> run_halo(const Options& options, MPI_Comm comm);
 
 }  // namespace meridian::bench

@@ -12,7 +12,7 @@ RawHalo::RawHalo(const core::Decomposition& decomp, int width, int values_per_ce
   std::size_t offset = 0;
   for (int d = 0; d < direction_count; ++d) {
     const int peer = decomp.neighbour(d);
-    // Like HaloExchange: nothing beyond a closed edge, and self neighbours cost no message.
+    // Like core::HaloPlan: nothing beyond a closed edge, and self neighbours cost no message.
     if (peer == MPI_PROC_NULL || peer == decomp.rank()) continue;
     const std::size_t lx = direction_offset[d][0] ? width : decomp.nx_local();
     const std::size_t ly = direction_offset[d][1] ? width : decomp.ny_local();
@@ -28,7 +28,7 @@ RawHalo::RawHalo(const core::Decomposition& decomp, int width, int values_per_ce
 void RawHalo::exchange() {
   const MPI_Comm comm = comm_.get();
   const std::size_t n = peers_.size();
-  // Tags are the direction of travel as the sender sees it, as in HaloExchange.
+  // Tags are the direction of travel as the sender sees it, as in core::HaloPlan.
   for (std::size_t s = 0; s < n; ++s)
     MERIDIAN_MPI(MPI_Irecv(recv_.data() + peers_[s].offset, static_cast<int>(peers_[s].count), MPI_DOUBLE,
                            peers_[s].peer, core::opposite(peers_[s].direction), comm, &requests_[s]),

@@ -1,5 +1,5 @@
 #pragma once
-// The raw-MPI yardstick for core::HaloExchange: the same messages (sizes, neighbours, tags) sent
+// The raw-MPI yardstick for core::HaloPlan: the same messages (sizes, neighbours, tags) sent
 // with plain MPI_Irecv/MPI_Isend of preallocated contiguous buffers and one MPI_Waitall. No packing,
 // no unpacking: what the network alone costs.
 

@@ -1,5 +1,5 @@
 #pragma once
-// `meridian-bench stencil`: the 5-point heat step on core::Field + core::HaloExchange, against the
+// `meridian-bench stencil`: the 5-point heat step on core::Field + core::HaloPlan, against the
 // hand-written MPI version of the same problem and against STREAM triad, in one run.
 
 #include <mpi.h>

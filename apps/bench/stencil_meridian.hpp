@@ -1,13 +1,13 @@
 #pragma once
-// The benchmark stencil written on meridian's core: two Fields with halo 1 and one HaloExchange per
-// field (a Field referenced by an exchange must not be swapped or moved), alternating each step.
-// The interior is computed while the halo is in flight.
+// The benchmark stencil written on meridian's core: two Fields with halo 1 and the decomposition's
+// halo plan of width 1, bound each step to the field being read. The interior is computed while the
+// halo is in flight.
 
 #include <mpi.h>
 
 #include "meridian/core/decomposition.hpp"
 #include "meridian/core/field.hpp"
-#include "meridian/core/halo_exchange.hpp"
+#include "meridian/core/halo_plan.hpp"
 
 namespace meridian::bench {
 
@@ -15,7 +15,7 @@ class MeridianStencil {
  public:
   // Collective over `comm`: an nx x ny grid, periodic in x, automatic process grid.
   MeridianStencil(MPI_Comm comm, int nx, int ny);
-  // Not movable: the exchanges point at the fields.
+  // Not movable: the plan is the decomposition's.
   MeridianStencil(const MeridianStencil&) = delete;
   MeridianStencil& operator=(const MeridianStencil&) = delete;
 
@@ -28,11 +28,11 @@ class MeridianStencil {
   const core::Decomposition& decomposition() const noexcept { return decomp_; }
 
  private:
-  void step(const core::Field& u, core::Field& out, core::HaloExchange& halo);
+  void step(core::Field& u, core::Field& out);
 
   core::Decomposition decomp_;
   core::Field a_, b_;
-  core::HaloExchange halo_a_, halo_b_;
+  core::HaloPlan& halo_;
   bool a_is_current_ = true;
 };
 

@@ -13,6 +13,7 @@
 #include <iostream>
 
 #include "command_line.hpp"
+#include "meridian/core/agreement.hpp"
 #include "meridian/core/driver.hpp"
 #include "meridian/core/error.hpp"
 #include "meridian/core/input_file.hpp"
@@ -60,8 +61,7 @@ void prepare_output_dir(const std::string& dir, MPI_Comm comm) {
       std::filesystem::remove(probe, ec);
     }
   }
-  meridian::core::broadcast_string(error, 0, comm);
-  if (!error.empty()) throw meridian::core::ConfigError(-1, "", error);
+  meridian::core::throw_config_error_if_any(error, comm);
 }
 
 // Collective: rank 0 writes a small text file atomically; a failure (a full disk) is status 4 on
@@ -77,8 +77,9 @@ void write_on_rank0(const std::string& path, const std::string& text, MPI_Comm c
       error = e.context() + ": " + e.message();
     }
   }
-  meridian::core::broadcast_string(error, 0, comm);
-  if (!error.empty()) throw meridian::core::OutputError(rank, error + "; the older file is intact");
+  meridian::core::throw_if_any_failed(error, comm, [&](const meridian::core::Agreement& a) {
+    return meridian::core::OutputError(rank, a.message + "; the older file is intact");
+  });
 }
 
 // status.txt tells batch scripts how the run ended: "complete STEP RESTART" or "stopped STEP RESTART".

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "meridian/core/error.hpp"
+#include "meridian/core/halo_plan.hpp"
 
 namespace meridian::core {
 
@@ -40,7 +41,7 @@ int wrap(int i, int n, bool periodic) {
 }  // namespace
 
 Decomposition::Decomposition(MPI_Comm comm, GlobalGrid grid, ProcessGrid requested, int min_block)
-    : comm_(comm), grid_(grid) {
+    : comm_(comm), grid_(grid), halo_plans_(std::make_shared<HaloPlanCache>()) {
   MERIDIAN_MPI(MPI_Comm_rank(comm, &rank_), comm);
   MERIDIAN_MPI(MPI_Comm_size(comm, &size_), comm);
   const auto fail = [&](const std::string& what) { throw ConfigError(rank_, "decomposition", what); };

@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "meridian/core/driver.hpp"
+#include "meridian/core/agreement.hpp"
 #include "meridian/core/error.hpp"
 #include "meridian/core/state_digest.hpp"
 #include "meridian/core/timers.hpp"
@@ -103,7 +104,7 @@ void Driver::restore(OutputSink& sink) {
               (e.context().empty() ? "" : e.context() + ": ") + e.message();
     }
   }
-  agree_on_config_error("", error, comm_);
+  throw_config_error_if_any(error, comm_);
   restored_ = true;
   if (log_) *log_ << "meridian: restarted from " << from << " at step " << step << " (" << clock_.date() << ")\n";
 }

@@ -1,5 +1,6 @@
 #include "meridian/core/mpi_handles.hpp"
 
+#include <atomic>
 #include <limits>
 
 #include "meridian/core/error.hpp"
@@ -13,15 +14,20 @@ bool mpi_running() noexcept {
   MPI_Finalized(&finalized);
   return initialized && !finalized;
 }
+
+std::atomic<long long> dup_count{0};
 }  // namespace
 
 Comm Comm::dup(MPI_Comm parent) {
   MPI_Comm out = MPI_COMM_NULL;
   MERIDIAN_MPI(MPI_Comm_dup(parent, &out), parent);
+  ++dup_count;
   Comm owned(out);
   MERIDIAN_MPI(MPI_Comm_set_errhandler(out, MPI_ERRORS_RETURN), out);
   return owned;
 }
+
+long long Comm::dups_made() noexcept { return dup_count.load(); }
 
 Comm Comm::split(MPI_Comm parent, int color, int key) {
   MPI_Comm out = MPI_COMM_NULL;

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "meridian/core/agreement.hpp"
 #include "meridian/core/error.hpp"
 #include "meridian/core/mpi_handles.hpp"
 
@@ -103,11 +104,10 @@ void on_rank0(MPI_Comm comm, const std::function<void()>& job) {
       message = e.what();
     }
   }
-  MERIDIAN_MPI(MPI_Bcast(&kind, 1, MPI_INT, 0, comm), comm);
-  if (kind == 0) return;
-  core::broadcast_string(message, 0, comm);
-  if (kind == 2) throw core::ConfigError(rank, "", message);
-  throw core::Error(rank, "rank 0", message);
+  const core::Agreement agreed = core::agree_on_failure(message, comm, kind);
+  if (!agreed.failed()) return;
+  if (agreed.code == 2) throw core::ConfigError(rank, "", agreed.message);
+  throw core::Error(rank, "rank 0", agreed.message);
 }
 
 }  // namespace meridian::io

@@ -9,6 +9,7 @@
 #include "field_selection.hpp"
 #include "file_policy.hpp"
 #include "history_writer.hpp"
+#include "meridian/core/agreement.hpp"
 #include "meridian/core/error.hpp"
 #include "meridian/core/mpi_handles.hpp"
 #include "meridian/core/run_failure.hpp"
@@ -53,9 +54,8 @@ std::string reason_of(const std::exception& e) {
 // the folder, older restart files included, is touched. Collective over `comm`.
 void write_safely(MPI_Comm comm, const std::string& temporary, const std::string& final_path,
                   unsigned long long bytes, const std::function<void()>& write, const std::function<void()>& publish) {
-  int rank = 0, size = 1;
+  int rank = 0;
   MERIDIAN_MPI(MPI_Comm_rank(comm, &rank), comm);
-  MERIDIAN_MPI(MPI_Comm_size(comm, &size), comm);
   std::string failure;
   try {
     on_rank0(comm, [&] { reserve_space(final_path, bytes); });  // a full disk fails here, cleanly
@@ -68,22 +68,18 @@ void write_safely(MPI_Comm comm, const std::string& temporary, const std::string
   } catch (const std::exception& e) {
     failure = reason_of(e);
   }
-  int first_failed = failure.empty() ? size : rank;
-  MERIDIAN_MPI(MPI_Allreduce(MPI_IN_PLACE, &first_failed, 1, MPI_INT, MPI_MIN, comm), comm);
-  if (first_failed == size) {
+  core::Agreement agreed = core::agree_on_failure(failure, comm);
+  if (!agreed.failed()) {
     try {
       on_rank0(comm, publish);  // throws on every rank alike if rank 0 failed
       return;
     } catch (const core::Error& e) {
-      failure = e.message();
-      first_failed = 0;
+      agreed = {.rank = 0, .message = e.message()};
     }
-  } else {
-    core::broadcast_string(failure, first_failed, comm);
   }
   if (rank == 0) std::remove(temporary.c_str());  // may not exist; nothing else to do about it
-  throw core::OutputError(rank, "cannot write '" + final_path + "' (rank " + std::to_string(first_failed) +
-                                    "): " + failure + "; the partial file was removed");
+  throw core::OutputError(rank, "cannot write '" + final_path + "' (rank " + std::to_string(agreed.rank) +
+                                    "): " + agreed.message + "; the partial file was removed");
 }
 }  // namespace
 

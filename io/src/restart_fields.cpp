@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "meridian/core/agreement.hpp"
 #include "meridian/core/error.hpp"
-#include "meridian/core/layout.hpp"
 #include "meridian/core/state_digest.hpp"
 #include "meridian/io/hdf5_io.hpp"
 #include "restart_file.hpp"
@@ -92,8 +92,8 @@ long long read_restart_fields(const std::string& path, MPI_Comm comm, int rank,
   } catch (const std::exception& e) {
     failure = e.what();
   }
-  core::agree_on_config_error("", failure.empty() ? "" : "restart file '" + path + "' could not be read: " + failure,
-                              comm);
+  core::throw_config_error_if_any(failure.empty() ? "" : "restart file '" + path + "' could not be read: " + failure,
+                                  comm);
   if (!verdict.empty()) throw core::ConfigError(rank, "", verdict);
   return step;
 }

@@ -1,100 +1,71 @@
 // RestartInfo as bytes: rank 0 reads a restart file's layout and broadcasts it (peek_restart).
-#include <cstring>
-
-#include "meridian/core/error.hpp"
+#include "meridian/core/byte_packer.hpp"
 #include "restart_file.hpp"
 
 namespace meridian::io {
 
 namespace {
-struct Packer {
-  std::string bytes;
-  template <typename T>
-  void number(T v) {
-    bytes.append(reinterpret_cast<const char*>(&v), sizeof v);
-  }
-  void text(const std::string& s) {
-    number<unsigned long long>(s.size());
-    bytes += s;
-  }
-};
-struct Unpacker {
-  const std::string& bytes;
-  std::size_t at = 0;
-  template <typename T>
-  T number() {
-    T v{};
-    if (at + sizeof v > bytes.size()) throw core::Error(-1, "unpacking restart info", "short buffer");
-    std::memcpy(&v, bytes.data() + at, sizeof v);
-    at += sizeof v;
-    return v;
-  }
-  std::string text() {
-    auto n = number<unsigned long long>();
-    if (at + n > bytes.size()) throw core::Error(-1, "unpacking restart info", "short buffer");
-    std::string s = bytes.substr(at, n);
-    at += n;
-    return s;
-  }
-};
+// A setting or a field is at least its strings' length prefixes long: the floor for get_count.
+constexpr std::size_t length_bytes = sizeof(std::uint64_t);
 }  // namespace
 
 std::string pack(const RestartInfo& info) {
-  Packer p;
-  p.text(info.path);
-  p.number(info.step);
-  p.number(info.total_steps);
-  p.number(info.dt);
-  p.number(info.time);
-  p.text(info.version);
-  p.text(info.git_revision);
-  p.text(info.config_digest);
-  p.number<unsigned long long>(info.settings.size());
-  for (const auto& s : info.settings) p.text(s.key), p.text(s.value), p.text(s.shown);
-  p.number<unsigned long long>(info.components.size());
+  core::BytePacker p;
+  p.put(info.path);
+  p.put(info.step);
+  p.put(info.total_steps);
+  p.put(info.dt);
+  p.put(info.time);
+  p.put(info.version);
+  p.put(info.git_revision);
+  p.put(info.config_digest);
+  p.put(std::uint64_t(info.settings.size()));
+  for (const auto& s : info.settings) p.put(s.key), p.put(s.value), p.put(s.shown);
+  p.put(std::uint64_t(info.components.size()));
   for (const auto& c : info.components) {
-    p.text(c.name);
-    p.number(c.nx);
-    p.number(c.ny);
-    p.number<unsigned long long>(c.fields.size());
+    p.put(c.name);
+    p.put(c.nx);
+    p.put(c.ny);
+    p.put(std::uint64_t(c.fields.size()));
     for (const auto& f : c.fields) {
-      p.text(f.name);
-      p.number(f.nz);
-      p.number(f.ny);
-      p.number(f.nx);
-      p.text(f.checksum);
+      p.put(f.name);
+      p.put(f.nz);
+      p.put(f.ny);
+      p.put(f.nx);
+      p.put(f.checksum);
     }
   }
-  return p.bytes;
+  return std::move(p.bytes());
 }
 
 RestartInfo unpack(const std::string& bytes) {
-  Unpacker u{bytes};
+  core::ByteReader r(bytes, "unpacking restart info");
   RestartInfo info;
-  info.path = u.text();
-  info.step = u.number<long long>();
-  info.total_steps = u.number<long long>();
-  info.dt = u.number<double>();
-  info.time = u.number<double>();
-  info.version = u.text();
-  info.git_revision = u.text();
-  info.config_digest = u.text();
-  info.settings.resize(u.number<unsigned long long>());
-  for (auto& s : info.settings) s.key = u.text(), s.value = u.text(), s.shown = u.text();
-  info.components.resize(u.number<unsigned long long>());
+  r.get(info.path);
+  r.get(info.step);
+  r.get(info.total_steps);
+  r.get(info.dt);
+  r.get(info.time);
+  r.get(info.version);
+  r.get(info.git_revision);
+  r.get(info.config_digest);
+  info.settings.resize(r.get_count(3 * length_bytes));
+  for (auto& s : info.settings) r.get(s.key), r.get(s.value), r.get(s.shown);
+  info.components.resize(r.get_count(length_bytes + 2 * sizeof(int) + length_bytes));
   for (auto& c : info.components) {
-    c.name = u.text();
-    c.nx = u.number<int>();
-    c.ny = u.number<int>();
-    c.fields.resize(u.number<unsigned long long>());
+    r.get(c.name);
+    r.get(c.nx);
+    r.get(c.ny);
+    c.fields.resize(r.get_count(2 * length_bytes + 3 * sizeof(int)));
     for (auto& f : c.fields) {
-      f.name = u.text();
-      f.nz = u.number<int>();
-      f.ny = u.number<int>();
-      f.nx = u.number<int>();
-      f.checksum = u.text();
+      r.get(f.name);
+      r.get(f.nz);
+      r.get(f.ny);
+      r.get(f.nx);
+      r.get(f.checksum);
     }
   }
+  r.expect_end();
   return info;
 }
 

@@ -4,17 +4,34 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <new>
 #include <optional>
 #include <sstream>
 
 #include "meridian/core/error.hpp"
-#include "meridian/core/halo_exchange.hpp"
+#include "meridian/core/halo_plan.hpp"
+#include "meridian/core/mpi_handles.hpp"
 #include "mpi_test_support.hpp"
 
 using namespace meridian::core;
 using meridian::test::all_ranks;
 using meridian::test::world;
 using meridian::test::world_size;
+
+// Counts operator new calls, to show that a steady-state exchange allocates nothing.
+std::atomic<long long> allocations{0};
+
+// GCC 12 pairs the replaced operator delete's free() with `new` and warns; they do match (malloc).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+void* operator new(std::size_t n) {
+  ++allocations;
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -28,10 +45,13 @@ std::optional<int> wrap(int i, int n, bool periodic) {
   return ((i % n) + n) % n;
 }
 
-// Returns the first wrong cell as text, or an empty string.
-std::string check_halos(const Decomposition& d, const std::vector<Field>& fields, int width) {
+// Returns the first wrong cell of the fields numbered `which` (all if empty) as text, or "".
+std::string check_halos(const Decomposition& d, const std::vector<Field>& fields, int width,
+                        std::vector<std::size_t> which = {}) {
   const GlobalGrid& g = d.grid();
-  for (std::size_t f = 0; f < fields.size(); ++f) {
+  if (which.empty())
+    for (std::size_t f = 0; f < fields.size(); ++f) which.push_back(f);
+  for (std::size_t f : which) {
     const Field& u = fields[f];
     for (int k = 0; k < u.nz(); ++k)
       for (int j = -u.halo(); j < u.ny() + u.halo(); ++j)
@@ -52,23 +72,28 @@ std::string check_halos(const Decomposition& d, const std::vector<Field>& fields
   return {};
 }
 
-void run_case(GlobalGrid g, ProcessGrid pg, int width, int field_halo) {
-  Decomposition d(world(), g, pg, width);
-  std::vector<Field> fields;
-  fields.emplace_back("a", d, field_halo, 1);
-  fields.emplace_back("b", d, field_halo, 3);
+// Owned cells get their code, halos -1.
+void fill_codes(const Decomposition& d, std::vector<Field>& fields) {
   for (std::size_t f = 0; f < fields.size(); ++f) {
     fields[f].fill(-1.0);
     for (int k = 0; k < fields[f].nz(); ++k)
       for (int j = 0; j < d.ny_local(); ++j)
         for (int i = 0; i < d.nx_local(); ++i)
-          fields[f](i, j, k) = code(g, int(f), k, d.x_range().begin + i, d.y_range().begin + j);
+          fields[f](i, j, k) = code(d.grid(), int(f), k, d.x_range().begin + i, d.y_range().begin + j);
   }
-  HaloExchange halo(d, width, {&fields[0], &fields[1]});
+}
+
+void run_case(GlobalGrid g, ProcessGrid pg, int width, int field_halo) {
+  Decomposition d(world(), g, pg, width);
+  std::vector<Field> fields;
+  fields.emplace_back("a", d, field_halo, 1);
+  fields.emplace_back("b", d, field_halo, 3);
+  fill_codes(d, fields);
+  HaloPlan& plan = plan_for(d, width);
   // Reuse the plan: the second exchange must give the same, still correct, halos.
   for (int round = 0; round < 2; ++round) {
-    halo.start();
-    halo.finish();
+    HaloHandle h = plan.start({&fields[0], &fields[1]});
+    h.finish();
     const std::string wrong = check_halos(d, fields, width);
     INFO("grid " << g.nx << "x" << g.ny << " periodic " << g.periodic_x << g.periodic_y << " " << d.describe()
                  << " width " << width << " field halo " << field_halo << ": " << wrong);
@@ -103,35 +128,111 @@ TEST_CASE("halo exchange where a rank owns exactly the halo width", "[halo]") {
   }
 }
 
+TEST_CASE("one halo plan serves different field sets, with no allocation once each was seen", "[halo]") {
+  const int p = world_size();
+  for (ProcessGrid pg : {ProcessGrid{0, 0}, ProcessGrid{p, 1}, ProcessGrid{1, p}}) {
+    Decomposition d(world(), {31, 29, true, true}, pg, 2);
+    std::vector<Field> fields;
+    fields.emplace_back("a", d, 2, 1);
+    fields.emplace_back("b", d, 3, 3);
+    fields.emplace_back("c", d, 2, 2);
+    HaloPlan& plan = plan_for(d, 2);
+    // Field sets of 1, 5, 6 and 3 levels, growing and shrinking the buffers, in three passes: the
+    // first grows the buffers (which drops the requests made for smaller sets), the second remakes
+    // the requests dropped, and the third must allocate nothing.
+    const std::vector<std::vector<std::size_t>> sets = {{0}, {1, 2}, {0, 1, 2}, {0, 2}};
+    for (int pass = 0; pass < 3; ++pass)
+      for (const auto& set : sets) {
+        fill_codes(d, fields);
+        std::vector<Field*> bound;
+        for (std::size_t f : set) bound.push_back(&fields[f]);
+        const long long before = allocations.load();
+        HaloHandle h = plan.start(bound);
+        h.finish();
+        const long long allocated = allocations.load() - before;
+        const std::string wrong = check_halos(d, fields, 2, set);
+        INFO(d.describe() << " pass " << pass << ", " << set.size() << " fields: " << wrong);
+        REQUIRE(all_ranks(wrong.empty()));
+        // Fields outside the set keep their halos.
+        for (std::size_t f = 0; f < fields.size(); ++f)
+          if (std::find(set.begin(), set.end(), f) == set.end()) CHECK(fields[f](-1, -1, 0) == -1.0);
+        if (pass == 2) CHECK(all_ranks(allocated == 0));
+      }
+  }
+}
+
+TEST_CASE("halo plans are cached per decomposition and width, on one communicator", "[halo]") {
+  const long long dups_before = Comm::dups_made();
+  Decomposition d(world(), {20, 20, true, false});
+  HaloPlan& one = plan_for(d, 1);
+  HaloPlan& two = plan_for(d, 2);
+  CHECK(&plan_for(d, 1) == &one);
+  CHECK(&one != &two);
+  CHECK(one.width() == 1);
+  CHECK(two.width() == 2);
+  const Decomposition copy = d;  // a copy shares the cache
+  CHECK(&plan_for(copy, 2) == &two);
+  CHECK(one.comm() == two.comm());
+  // Many field sets, one communicator in all.
+  Field u("u", d, 2), v("v", d, 2, 4), w("w", d, 1);
+  one.exchange({&u});
+  one.exchange({&u, &v, &w});
+  two.exchange({&v});
+  two.exchange({&v, &u});
+  CHECK(Comm::dups_made() - dups_before == 1);
+  // Another decomposition of the same ranks has plans of its own.
+  Decomposition other(world(), {20, 20, true, false});
+  CHECK(&plan_for(other, 1) != &one);
+  CHECK(Comm::dups_made() - dups_before == 2);
+  CHECK_THROWS_AS(plan_for(d, -1), Error);
+}
+
 TEST_CASE("halo exchange rejects misuse", "[halo][errors]") {
   Decomposition d(world(), {20, 20, true, false});
+  HaloPlan& plan = plan_for(d, 2);
   Field narrow("narrow", d, 1);
-  CHECK_THROWS_AS(HaloExchange(d, 2, {&narrow}), Error);
+  CHECK_THROWS_AS((void)plan.start({&narrow}), Error);
   Field wrong_shape("wrong", d.nx_local() + 1, d.ny_local(), 2);
-  CHECK_THROWS_AS(HaloExchange(d, 1, {&wrong_shape}), Error);
-  Field u("u", d, 1);
-  HaloExchange halo(d, 1, {&u});
-  CHECK_THROWS_AS(halo.finish(), Error);
-  halo.start();
-  CHECK_THROWS_AS(halo.start(), Error);
-  halo.finish();
+  CHECK_THROWS_AS((void)plan.start({&wrong_shape}), Error);
+  CHECK_FALSE(plan.in_flight());
+  Field u("u", d, 2);
+  HaloHandle h = plan.start({&u});
+  CHECK(plan.in_flight());
+  CHECK_THROWS_AS((void)plan.start({&u}), Error);
+  // Another plan of the same decomposition may be in flight at the same time (its own tag).
+  HaloHandle h1 = plan_for(d, 1).start({&u});
+  h.finish();
+  h1.finish();
+  CHECK_THROWS_AS(h.finish(), Error);
+  CHECK_FALSE(plan.in_flight());
+  // A moved-from handle is empty; the moved-to one finishes.
+  HaloHandle a = plan.start({&u});
+  HaloHandle b = std::move(a);
+  CHECK_FALSE(a.pending());
+  CHECK_THROWS_AS(a.finish(), Error);
+  b.finish();
+  // A handle dropped unfinished (an exception between start and finish) frees the plan.
+  try {
+    HaloHandle dropped = plan.start({&u});
+    throw Error(d.rank(), "test", "thrown while an exchange is in flight");
+  } catch (const Error&) {
+  }
+  CHECK_FALSE(plan.in_flight());
+  CHECK_NOTHROW(plan.exchange({&u}));
 }
 
 TEST_CASE("halo exchange sends one message per neighbouring rank with all fields and directions", "[halo]") {
   const int p = world_size();
   Decomposition d(world(), {40, 30, true, false}, {p, 1});
-  Field a("a", d, 2), b("b", d, 2, 2);
-  HaloExchange halo(d, 2, {&a, &b});
+  HaloPlan& plan = plan_for(d, 2);
   // Along x only: west and east are remote unless px == 1 (both are this rank: no messages); with
   // two ranks they are the same rank, so one message carries both sides.
-  CHECK(halo.messages() == (p == 1 ? 0 : p == 2 ? 1 : 2));
-  CHECK(halo.bytes_sent() == (p == 1 ? 0u : 2u * 2 * 30 * 3 * sizeof(double)));
+  CHECK(plan.messages() == (p == 1 ? 0 : p == 2 ? 1 : 2));
+  CHECK(plan.bytes_sent(3) == (p == 1 ? 0u : 2u * 2 * 30 * 3 * sizeof(double)));
 
   // On a 1 x P grid the rank to the north is also the one to the north-east and north-west (x is
   // periodic over one rank): one message per neighbouring rank, corners included.
   Decomposition rows(world(), {40, 8 * p, true, false}, {1, p});
-  Field c("c", rows, 2);
-  HaloExchange by_rows(rows, 2, {&c});
   const int peers = p == 1 ? 0 : (rows.rank() == 0 || rows.rank() == p - 1) ? 1 : 2;
-  CHECK(by_rows.messages() == peers);
+  CHECK(plan_for(rows, 2).messages() == peers);
 }

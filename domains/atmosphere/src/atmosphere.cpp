@@ -58,7 +58,6 @@ void Atmosphere::setup(const core::ComponentContext& context) {
   grid_ = &context.grid;
   t_.emplace("t_atm", d, halo_width());
   flux_.emplace("surface_heat_flux", d, 0);
-  halo_.emplace(d, halo_width(), std::vector<core::Field*>{&*t_});
   rows_.clear();
   for (int j = d.y_range().begin; j < d.y_range().end; ++j) rows_.push_back(row_constants(j));
   next_.assign(std::size_t(d.nx_local()) * d.ny_local(), 0.0);
@@ -77,7 +76,7 @@ void Atmosphere::set_initial_state(const core::Config& config) {
       if (initial_ == "cosine_bell") value = cosine_bell(*grid_, gi, gj);
       (*t_)(i, j) = value;
     }
-  halo_->exchange();
+  core::plan_for(d, halo_width()).exchange({&*t_});
 }
 
 std::vector<core::CouplingField> Atmosphere::exports() const {
@@ -111,7 +110,9 @@ void Atmosphere::advance(double duration) {
   for (long long n = 0; n < steps; ++n) step();
 }
 
-void Atmosphere::restarted(double /*time: the atmosphere's forcing does not depend on it*/) { halo_->exchange(); }
+void Atmosphere::restarted(double /*time: the atmosphere's forcing does not depend on it*/) {
+  core::plan_for(*decomp_, halo_width()).exchange({&*t_});
+}
 
 void Atmosphere::add_energy(core::ExactAccumulator& joules) const {
   for (int j = 0; j < t_->ny(); ++j) {

@@ -43,11 +43,10 @@ void Ocean::setup(const core::ComponentContext& context) {
   t_.emplace("t_ocean", d, halo_width());
   fraction_.emplace("ocean_fraction", d, halo_width());
   flux_.emplace("ocean_heat_flux", d, 0);
-  // The fraction never changes: its halo is filled once, by a throw-away exchange.
+  // The fraction never changes: its halo is filled once, on the plan t_ocean uses every step.
   fraction_->set_owned_values(earth::ocean_fraction(context.config, context.grid, d));
-  core::HaloExchange(d, halo_width(), {&*fraction_}).exchange();
+  core::plan_for(d, halo_width()).exchange({&*fraction_});
   t_->fill(initial_temperature_);
-  halo_.emplace(d, halo_width(), std::vector<core::Field*>{&*t_});
   rows_.clear();
   for (int j = d.y_range().begin; j < d.y_range().end; ++j) rows_.push_back(row_constants(j));
   next_.assign(std::size_t(d.nx_local()) * d.ny_local(), 0.0);
@@ -98,7 +97,7 @@ void Ocean::advance(double duration) {
 
 void Ocean::restarted(double time) {
   set_time(time);
-  halo_->exchange();
+  core::plan_for(*decomp_, halo_width()).exchange({&*t_});
 }
 
 void Ocean::add_energy(core::ExactAccumulator& joules) const {

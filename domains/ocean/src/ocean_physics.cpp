@@ -32,7 +32,7 @@ void Ocean::step() {
   const core::Field& f = *fraction_;
   const int nx = t.nx(), ny = t.ny();
   const double dt_over_c = dt_ / capacity_, now = time();
-  halo_->exchange();
+  core::plan_for(*decomp_, halo_width()).exchange({&t});
   for (int j = 0; j < ny; ++j) {
     const Row& row = rows_[j];
     const int gj = decomp_->y_range().begin + j;

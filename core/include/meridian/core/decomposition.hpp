@@ -6,9 +6,12 @@
 #include <mpi.h>
 
 #include <array>
+#include <memory>
 #include <string>
 
 namespace meridian::core {
+
+class HaloPlanCache;  // halo_plan.hpp
 
 struct GlobalGrid {
   int nx = 0;
@@ -74,6 +77,8 @@ class Decomposition {
   int rank_of_block(int bx, int by) const noexcept;
   // "4x2 process grid, blocks 9-10 x 11-12" for logs and --check.
   std::string describe() const;
+  // The halo plans made for this decomposition (see plan_for in halo_plan.hpp), shared by its copies.
+  HaloPlanCache& halo_plans() const noexcept { return *halo_plans_; }
 
  private:
   MPI_Comm comm_;
@@ -82,6 +87,7 @@ class Decomposition {
   int rank_ = 0, size_ = 1, cx_ = 0, cy_ = 0;
   IndexRange x_, y_;
   std::array<int, direction_count> neighbours_{};
+  std::shared_ptr<HaloPlanCache> halo_plans_;
 };
 
 }  // namespace meridian::core

@@ -17,6 +17,9 @@ class Comm {
   Comm() = default;
   // Duplicates `parent` (collective): a private tag space for one exchanger or writer.
   static Comm dup(MPI_Comm parent);
+  // How many dup() calls this process has made: lets tests show that communicators are not
+  // duplicated per exchange or per field set. Local.
+  static long long dups_made() noexcept;
   // MPI_Comm_split of `parent` (collective); ranks with color MPI_UNDEFINED get a null Comm.
   static Comm split(MPI_Comm parent, int color, int key);
   // The ranks of `parent` that share this rank's node (memory), collective on `parent`.

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "meridian/core/component.hpp"
-#include "meridian/core/halo_exchange.hpp"
+#include "meridian/core/halo_plan.hpp"
 #include "meridian/earth/sphere_diffusion.hpp"
 
 namespace meridian::atmosphere {
@@ -75,7 +75,6 @@ class Atmosphere final : public core::Component {
   const core::Decomposition* decomp_ = nullptr;
   const core::SphereGrid* grid_ = nullptr;
   std::optional<core::Field> t_, flux_;
-  std::optional<core::HaloExchange> halo_;
   std::vector<Row> rows_;     // one per owned row
   std::vector<double> next_;  // the new owned values, written before any is stored
   double courant_ = 0;        // u0 dt / (radius dlon): the same in every row

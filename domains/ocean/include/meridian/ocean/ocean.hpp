@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "meridian/core/component.hpp"
-#include "meridian/core/halo_exchange.hpp"
+#include "meridian/core/halo_plan.hpp"
 #include "meridian/earth/insolation.hpp"
 #include "meridian/earth/sphere_diffusion.hpp"
 
@@ -74,7 +74,6 @@ class Ocean final : public core::Component {
   const core::SphereGrid* grid_ = nullptr;
   std::optional<earth::Insolation> sun_;
   std::optional<core::Field> t_, fraction_, flux_;
-  std::optional<core::HaloExchange> halo_;
   std::vector<Row> rows_;     // one per owned row
   std::vector<double> next_;  // new owned values
   long long steps_ = 0;       // time is steps_ * dt_, never a running sum: restarts keep the bits
