@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "diagnostics_file.hpp"
+#include "meridian/core/agreement.hpp"
 #include "meridian/core/error.hpp"
 #include "meridian/core/time_step.hpp"
 #include "meridian/core/timers.hpp"
@@ -96,7 +97,7 @@ void Driver::set_up() {
       }
     }
     // In concurrent layout only the component's ranks saw the error: all ranks throw it alike.
-    if (concurrent_) agree_on_config_error("", error, comm_);
+    if (concurrent_) throw_config_error_if_any(error, comm_);
   }
   for (std::size_t n = 0; n < components_.size(); ++n) {
     Slot& s = slots_[n];
@@ -112,7 +113,7 @@ void Driver::set_up() {
         error = (e.context().empty() ? "" : e.context() + ": ") + e.message();
       }
   }
-  agree_on_config_error("", error, comm_);
+  throw_config_error_if_any(error, comm_);
   std::vector<CouplingParty> declared = coupling_parties();
   std::vector<CouplerParty> parties;
   for (std::size_t p = 0; p < declared.size(); ++p) {
@@ -288,7 +289,7 @@ void Driver::open_diagnostics(bool continues) {
       error = e.message();
     }
   }
-  agree_on_config_error("", error, comm_);
+  throw_config_error_if_any(error, comm_);
   diagnostics_opened_ = true;
 }
 

@@ -1,7 +1,8 @@
 #include "meridian/core/layout.hpp"
 
-#include <cstring>
+#include <cstdint>
 
+#include "meridian/core/byte_packer.hpp"
 #include "meridian/core/error.hpp"
 #include "meridian/core/mpi_handles.hpp"
 
@@ -87,84 +88,39 @@ ComponentInfo describe_component(Component& c) {
   return info;
 }
 
-namespace {
-
-// A flat byte image of ComponentInfo. NOTE: a member added to FieldMetadata must be added to both
-// functions below, or ranks outside the component see its default value (and parallel HDF5 writes of
-// differing attributes hang).
-class Bytes {
- public:
-  std::string data;
-  std::size_t at = 0;
-  template <class T>
-  void put(const T& v) {
-    data.append(reinterpret_cast<const char*>(&v), sizeof v);
-  }
-  void put(const std::string& s) {
-    put(s.size());
-    data += s;
-  }
-  template <class T>
-  void get(T& v) {
-    std::memcpy(&v, data.data() + at, sizeof v);
-    at += sizeof v;
-  }
-  void get(std::string& s) {
-    std::size_t n = 0;
-    get(n);
-    s = data.substr(at, n);
-    at += n;
-  }
-};
-
-}  // namespace
-
+// NOTE: a member added to FieldMetadata must be packed and read here too, or ranks outside the
+// component see its default value (and parallel HDF5 writes of differing attributes hang).
 ComponentInfo broadcast_info(const ComponentInfo& info, int root, MPI_Comm comm) {
-  Bytes b;
+  BytePacker b;
   int rank = 0;
   MERIDIAN_MPI(MPI_Comm_rank(comm, &rank), comm);
   if (rank == root) {
     b.put(info.time_step_key);
-    for (double v : {info.time_step, info.stable_time_step}) b.put(v);
-    b.put(info.fields.size());
+    b.put(info.time_step), b.put(info.stable_time_step);
+    b.put(std::uint64_t(info.fields.size()));
     for (std::size_t n = 0; n < info.fields.size(); ++n) {
       const FieldMetadata& m = info.fields[n];
       for (const std::string* s : {&m.name, &m.units, &m.long_name, &m.standard_name, &m.coverage, &m.fixed_by})
         b.put(*s);
       b.put(m.restart), b.put(m.output), b.put(m.valid_min), b.put(m.valid_max), b.put(info.nz[n]);
     }
-    b.put(info.diagnostics.size());
-    for (const std::string& d : info.diagnostics) b.put(d);
+    b.put(info.diagnostics);
   }
-  broadcast_string(b.data, root, comm);
+  broadcast_string(b.bytes(), root, comm);
+  ByteReader r(b.bytes(), "component info");
   ComponentInfo out;
-  b.get(out.time_step_key);
-  b.get(out.time_step), b.get(out.stable_time_step);
-  std::size_t count = 0;
-  b.get(count);
-  out.fields.resize(count);
-  out.nz.resize(count);
-  for (std::size_t n = 0; n < count; ++n) {
+  r.get(out.time_step_key);
+  r.get(out.time_step), r.get(out.stable_time_step);
+  out.fields.resize(r.get_count(1));
+  out.nz.resize(out.fields.size());
+  for (std::size_t n = 0; n < out.fields.size(); ++n) {
     FieldMetadata& m = out.fields[n];
-    for (std::string* s : {&m.name, &m.units, &m.long_name, &m.standard_name, &m.coverage, &m.fixed_by}) b.get(*s);
-    b.get(m.restart), b.get(m.output), b.get(m.valid_min), b.get(m.valid_max), b.get(out.nz[n]);
+    for (std::string* s : {&m.name, &m.units, &m.long_name, &m.standard_name, &m.coverage, &m.fixed_by}) r.get(*s);
+    r.get(m.restart), r.get(m.output), r.get(m.valid_min), r.get(m.valid_max), r.get(out.nz[n]);
   }
-  b.get(count);
-  out.diagnostics.resize(count);
-  for (std::string& d : out.diagnostics) b.get(d);
+  r.get(out.diagnostics);
+  r.expect_end();
   return out;
-}
-
-void agree_on_config_error(const std::string& context, const std::string& message, MPI_Comm comm) {
-  int rank = 0, size = 1;
-  MERIDIAN_MPI(MPI_Comm_rank(comm, &rank), comm);
-  MERIDIAN_MPI(MPI_Comm_size(comm, &size), comm);
-  int mine = message.empty() ? size : rank, first = size;
-  MERIDIAN_MPI(MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm), comm);
-  if (first == size) return;
-  std::string agreed = message;
-  broadcast_string(agreed, first, comm);
-  throw ConfigError(-1, context, agreed);
 }
 
 }  // namespace meridian::core

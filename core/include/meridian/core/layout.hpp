@@ -59,9 +59,4 @@ ComponentInfo describe_component(Component& component);
 // Collective over `comm`: every rank returns the info `root` passes.
 ComponentInfo broadcast_info(const ComponentInfo& info, int root, MPI_Comm comm);
 
-// Collective over `comm`: if any rank passes a non-empty `message`, every rank throws the same
-// ConfigError (the message of the lowest such rank), so a config error found only on a component's
-// ranks still fails every rank alike instead of leaving the others waiting.
-void agree_on_config_error(const std::string& context, const std::string& message, MPI_Comm comm);
-
 }  // namespace meridian::core
