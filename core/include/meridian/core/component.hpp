@@ -1,14 +1,9 @@
 #pragma once
-// The interface every model component implements (atmosphere, ocean, land...). Components are
-// registered explicitly by apps/; the driver and the coupler see them only through this interface,
-// and the I/O layer learns what to write from the metadata of fields().
-//
-// Coupling contract (all fields on the component's own decomposition, W m-2 and kelvin or degC):
-//  - role atmosphere: exports "air_temperature"; imports "surface_heat_flux", the heat entering
-//    the atmosphere per unit of total cell area.
-//  - role surface: exports "surface_temperature" and "surface_fraction" (the part of each cell it
-//    covers, 0..1); imports "surface_heat_flux", the heat entering the surface per unit of its own area.
-//    exchange_coefficient() is gamma in F = gamma (T_surface - T_air), W m-2 K-1.
+// The interface every model component implements. Components are registered by apps/ (or a user's
+// main through meridian::app::Registry); the driver sees them only through this interface, the I/O
+// layer learns what to write from the metadata of fields(), and the coupler moves the fields they
+// export and import by name, as the run's config declares (core/coupling.hpp). A component never
+// knows which components it is coupled to.
 
 #include <limits>
 #include <memory>
@@ -16,11 +11,11 @@
 #include <vector>
 
 #include "meridian/core/config.hpp"
+#include "meridian/core/coupling_field.hpp"
 #include "meridian/core/decomposition.hpp"
 #include "meridian/core/field.hpp"
 #include "meridian/core/reproducible_sum.hpp"
 #include "meridian/core/sphere_grid.hpp"
-#include "meridian/core/surface_mask.hpp"
 
 namespace meridian::core {
 
@@ -41,8 +36,12 @@ struct FieldMetadata {
   // The cells this field describes: the name of another field of the same component, a fraction
   // 0..1 (its lowest level), e.g. "ocean_fraction" for an ocean temperature. Where that fraction is
   // <= 0 the field means nothing, and history files hold the CF _FillValue there (restart files keep
-  // the real values). "" (the default): every cell.
+  // the real values); conservative regridding from a finer grid weights by it. "" : every cell.
   std::string coverage{};
+  // Non-empty: the field is fixed input for the whole run, set by this config key (a land-sea mask:
+  // "grid.mask"). Restart files record its digest, and restarting a run whose field differs is
+  // refused naming the key.
+  std::string fixed_by{};
 };
 
 // A field as the framework sees it: metadata plus the component's storage (not owned).
@@ -58,15 +57,12 @@ struct GlobalMean {
   ExactAccumulator weight;
 };
 
-enum class CouplingRole { atmosphere, surface };
-
 // What a component gets at setup. References stay valid for the component's lifetime.
 struct ComponentContext {
   const Config& config;
   const Decomposition& decomposition;  // this component's ranks and blocks
-  const SphereGrid& grid;
-  const SurfaceMask& mask;
-  double base_dt;  // run.dt, s
+  const SphereGrid& grid;              // its own grid (run grid times "<name>.refine")
+  double base_dt;                      // run.dt, s
 };
 
 class Component {
@@ -74,19 +70,22 @@ class Component {
   virtual ~Component() = default;
   // Also the INI section of its options: "atmosphere".
   virtual std::string name() const = 0;
-  virtual CouplingRole role() const = 0;
   // Declares every option under [name()] with default, units and description.
   virtual void declare_options(OptionRegistry& options) const = 0;
+  // The fields it offers to others and the fields it needs, by name, with units and standard names.
+  // Fixed for the component type: callable before setup() (the config declares a coupling for every
+  // import, core/coupling.hpp). Every name must be one that coupling_field() knows after setup().
+  virtual std::vector<CouplingField> exports() const = 0;
+  virtual std::vector<CouplingField> imports() const = 0;
   // Reads options, allocates fields, plans halo exchanges, sets the initial state. Collective over
   // the decomposition's communicator; throws ConfigError on an invalid option value.
   virtual void setup(const ComponentContext& context) = 0;
   // Every field with its metadata, in a fixed order (the order of files and checkpoints).
-  virtual std::vector<FieldEntry> fields() = 0;
-  // Coupling fields by contract name (see above); nullptr if the name is not one it has.
+  virtual std::vector<FieldEntry> fields() const = 0;
+  // The one-level field on this rank's block (halo allowed) that holds an export or an import,
+  // nullptr for any other name. The coupler reads exports' owned cells between advances and
+  // writes imports' owned cells; a component refreshes halos of imports itself if it needs them.
   virtual Field* coupling_field(const std::string& name) = 0;
-  virtual double exchange_coefficient() const = 0;  // surfaces only; W m-2 K-1
-  // Heat capacity per unit area, J m-2 K-1: with gamma it bounds the stable coupling interval.
-  virtual double heat_capacity() const = 0;
   // The halo width its numerics need (0 if it has no lateral transport).
   virtual int halo_width() const = 0;
   // Its configured time step and the largest stable one, s.
@@ -100,9 +99,10 @@ class Component {
   // Called after a restart has overwritten the prognostic fields with the state at `time` (s since
   // the start of the experiment): refresh halos, derived state and the component's own clock.
   virtual void restarted(double time) = 0;
-  // Adds the heat content of each owned cell (J) to `joules`: the conserved total energy.
+  // Adds what it holds of the run's conserved total to `joules` (J for an energy-conserving model),
+  // per owned cell; 0 for a component that holds none. Local.
   virtual void add_energy(ExactAccumulator& joules) const = 0;
-  // Global means to report in diagnostics.csv.
+  // Global means to report in diagnostics.csv. Local.
   virtual void add_diagnostics(std::vector<GlobalMean>& means) const = 0;
 };
 
