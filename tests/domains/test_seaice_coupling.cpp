@@ -143,7 +143,8 @@ TEST_CASE("bad sea-ice options are ConfigErrors naming the key", "[seaice][confi
     CHECK(message.find(key) != std::string::npos);
   }
   // A step that is not a whole multiple of run.dt is found at setup.
-  const std::string message = config_error([] { test::IceModel m(test::world(), nx, ny, "[run]\ndt = 3600\n[seaice]\ndt = 5000\n"); });
+  const std::string message =
+      config_error([] { test::IceModel m(test::world(), nx, ny, "[run]\ndt = 3600\n[seaice]\ndt = 5000\n"); });
   INFO(message);
   CHECK(message.find("seaice.dt") != std::string::npos);
 }

@@ -11,14 +11,12 @@ void SeaIce::declare_options(core::OptionRegistry& o) const {
       .range(0, std::nullopt);
   o.add_real("seaice.density", 917.0, "kg m-3", "density of sea ice rho_i (917: pure ice near 0 degC)")
       .range(1.0, std::nullopt);
-  o.add_real("seaice.latent_heat", 3.34e5, "J kg-1", "latent heat of fusion L_f of the ice")
-      .range(1.0, std::nullopt);
+  o.add_real("seaice.latent_heat", 3.34e5, "J kg-1", "latent heat of fusion L_f of the ice").range(1.0, std::nullopt);
   // Below a millimetre the fraction would switch between 0 and f_s at round-off volumes.
   o.add_real("seaice.closing_thickness", 1.0, "m",
              "mean ice thickness h0 at which ice covers the whole sea part of a cell: fraction min(f_s, V / h0)")
       .range(1e-3, std::nullopt);
-  o.add_real("seaice.initial_volume", 0.0, "m", "initial ice volume per unit cell area in every cell")
-      .range(0, 100);
+  o.add_real("seaice.initial_volume", 0.0, "m", "initial ice volume per unit cell area in every cell").range(0, 100);
 }
 
 void SeaIce::read_options(const core::Config& c, double base_dt, int rank) {

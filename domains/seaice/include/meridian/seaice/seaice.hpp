@@ -40,7 +40,7 @@ class SeaIce final : public core::Component {
   std::vector<core::FieldEntry> fields() const override;
   // The four fields above by the names of exports() and imports(); nullptr for any other name.
   core::Field* coupling_field(const std::string& name) override;
-  int halo_width() const override { return 0; }  // no lateral transport
+  int halo_width() const override { return 0; }      // no lateral transport
   double time_step() const override { return dt_; }  // s
   // Infinity: F is held fixed over a step and does not depend on V inside the component, so the
   // update is a plain sum that no step length makes unstable. The feedback of V on F goes through the
