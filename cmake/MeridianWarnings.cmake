@@ -1,4 +1,9 @@
-# Warnings and sanitizers applied to every meridian target through one interface library.
+# Warnings and sanitizers applied to every meridian target through one interface library. Libraries
+# link it PRIVATE and only in this build tree ($<BUILD_INTERFACE:meridian_options>), so neither a
+# program that adds meridian with add_subdirectory nor one built on the installed package inherits
+# -Wall, -Werror or -fsanitize compile flags; executables and tests link it themselves (a static
+# library's PRIVATE link options still reach the executables linking it in this tree, so a
+# MERIDIAN_SANITIZE build links the sanitizer runtimes wherever its objects go).
 add_library(meridian_options INTERFACE)
 target_compile_options(meridian_options INTERFACE -Wall -Wextra -Wpedantic)
 if(MERIDIAN_WERROR)

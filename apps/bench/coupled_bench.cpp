@@ -11,7 +11,8 @@
 #include "meridian/core/driver.hpp"
 #include "meridian/core/error.hpp"
 #include "meridian/core/output_sink.hpp"
-#include "model.hpp"  // apps/meridian: the one place that names the components
+#include "meridian/app/calibration.hpp"
+#include "stock_model.hpp"  // apps/meridian: the one place that names the components
 #include "redistribution_bench.hpp"
 #include "scratch_dir.hpp"
 #include "stream_bench.hpp"
@@ -72,8 +73,9 @@ core::Config resolve_config(const Options& o, const std::string& output_dir, MPI
   set("run.steps", o.steps);
   set("decomp.px", o.px);
   set("decomp.py", o.py);
-  core::OptionRegistry registry = app::declare_all_options();
-  registry.set_defaults_from(default_model_config(), "configs/default.ini (built in)");  // its couplings too
+  const app::Registry stock = stock::stock_registry();
+  core::OptionRegistry registry = stock.declare_options();
+  registry.set_defaults_from(stock.defaults(), stock.defaults_source());  // as app::run does: its couplings too
   return core::Config::resolve(registry, ini, o.config.empty() ? "configs/default.ini (built in)" : o.config,
                                overrides);
 }
@@ -83,11 +85,12 @@ core::Config resolve_config(const Options& o, const std::string& output_dir, MPI
 // With `redistribution_repeats` > 0, the coupler's atmosphere <-> ocean route is then timed on the
 // same driver's placements (t.redistribution), after the run so the model's figures are undisturbed.
 CoupledTiming run_model(const core::Config& config, MPI_Comm comm, int redistribution_repeats) {
-  std::vector<std::unique_ptr<core::Component>> components = app::make_components(config);
+  const app::Registry stock = stock::stock_registry();
+  std::vector<std::unique_ptr<core::Component>> components = stock.make_components(config);
   CoupledTiming t;
   for (const auto& c : components) t.components.push_back(c->name());
-  const std::vector<double> work = app::calibrate(config, comm);
-  core::Driver driver(comm, config, std::move(components), app::make_mediators(config), nullptr, work);
+  const std::vector<double> work = app::calibrate(config, comm, stock);
+  core::Driver driver(comm, config, std::move(components), stock.make_mediators(config), nullptr, work);
   for (std::size_t n = 0; n < t.components.size(); ++n) {
     if (n) t.split += '+';
     t.split += std::to_string(driver.ranks_of(n));

@@ -1,6 +1,6 @@
 #pragma once
 // `meridian-bench coupled`: the coupled atmosphere-ocean-land model run in-process (the components
-// of apps/meridian/model.cpp, core::Driver, no output), reporting atmosphere cell updates per
+// of apps/meridian/stock_model.cpp, core::Driver, no output), reporting atmosphere cell updates per
 // second per rank, time per simulated day and the split of wall time by phase (components, coupler),
 // beside the STREAM-triad bound of a sweep moving 16 bytes per cell.
 //

@@ -34,7 +34,8 @@ using meridian::core::ConfigError;
 using meridian::core::OptionKind;
 using meridian::core::OptionRegistry;
 
-// The same registry as apps/meridian/model.cpp declare_all_options(); built once.
+// The driver's and the stock components' options, as apps/meridian/stock_model.cpp registers them
+// (app::Registry::declare_options adds <name>.ranks and <name>.refine too); built once.
 const OptionRegistry& registry() {
   static const OptionRegistry r = [] {
     OptionRegistry options;

@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "meridian/core/driver.hpp"
-#include "model.hpp"
+#include "stock_model.hpp"
 
 namespace meridian::test {
 
@@ -36,9 +36,10 @@ std::vector<double> gather(const core::ComponentOutput& c, const core::Field* f,
 
 ModelRun run_model(MPI_Comm comm, const std::string& ini, const std::vector<std::string>& overrides,
                    const std::string& output_dir) {
-  // The app's own component list and options (apps/meridian/model.cpp), so the tests run what users run.
-  core::OptionRegistry registry = app::declare_all_options();
-  registry.set_defaults_from(config_file("default.ini"), "configs/default.ini");  // as the app does
+  // The stock model's components and options (apps/meridian/stock_model.cpp), so the tests run what users run.
+  const app::Registry stock = stock::stock_registry();
+  core::OptionRegistry registry = stock.declare_options();
+  registry.set_defaults_from(stock.defaults(), stock.defaults_source());  // as app::run does: its couplings too
   std::vector<std::string> all = overrides;
   all.push_back("--output.dir=" + output_dir);
   all.push_back("--output.every=0");
@@ -47,7 +48,7 @@ ModelRun run_model(MPI_Comm comm, const std::string& ini, const std::vector<std:
   MPI_Comm_rank(comm, &rank);
   if (rank == 0) std::filesystem::create_directories(output_dir);
   MPI_Barrier(comm);
-  core::Driver driver(comm, config, app::make_components(config), app::make_mediators(config), nullptr);
+  core::Driver driver(comm, config, stock.make_components(config), stock.make_mediators(config), nullptr);
   driver.validate();
   NullSink sink;
   const core::RunSummary summary = driver.run(sink);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <numbers>
 
@@ -13,7 +14,10 @@ namespace meridian::earth {
 
 using namespace meridian::core;
 
-std::string default_earth_file() { return MERIDIAN_EARTH_FILE; }
+std::string default_earth_file() {
+  std::error_code ec;
+  return std::filesystem::exists(MERIDIAN_EARTH_FILE, ec) ? MERIDIAN_EARTH_FILE : MERIDIAN_INSTALLED_EARTH_FILE;
+}
 
 namespace {
 

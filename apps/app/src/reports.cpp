@@ -7,14 +7,23 @@
 
 namespace meridian::app {
 
-void print_help(std::ostream& out, const core::OptionRegistry& registry) {
-  out << "usage: meridian [--config FILE] [--check] [--section.key=VALUE ...]\n\n"
-         "Runs the coupled atmosphere-ocean-land model. Without --config it runs the embedded default\n"
-         "(configs/default.ini). Options are read from the INI file, where [section] names the prefix,\n"
-         "and can be overridden on the command line as --section.key=value. The defaults listed below\n"
-         "are configs/default.ini's values (the declared ones where it sets none): an option a config\n"
-         "file leaves out takes them, so an empty config file runs what no --config runs. A key may\n"
-         "appear once per file; an option marked \"only with\" is refused unless the other one agrees.\n\n"
+void print_help(std::ostream& out, const Registry& program, const core::OptionRegistry& registry) {
+  out << "usage: " << program.program() << " [--config FILE] [--check] [--section.key=VALUE ...]\n\n"
+      << program.description();
+  if (program.has_defaults()) {
+    const std::string& source = program.defaults_source();
+    out << " Without --config it runs the embedded default\n"
+           "(" << source << "). Options are read from the INI file, where [section] names the prefix,\n"
+           "and can be overridden on the command line as --section.key=value. The defaults listed below\n"
+           "are " << source << "'s values (the declared ones where it sets none): an option a config\n"
+           "file leaves out takes them, so an empty config file runs what no --config runs. A key may\n";
+  } else {
+    out << " Without --config it runs the defaults listed\n"
+           "below. Options are read from the INI file, where [section] names the prefix, and can be\n"
+           "overridden on the command line as --section.key=value. An option a config file leaves out\n"
+           "takes its default, so an empty config file runs what no --config runs. A key may\n";
+  }
+  out << "appear once per file; an option marked \"only with\" is refused unless the other one agrees.\n\n"
          "  --config FILE   run configuration (INI)\n"
          "  --check         validate the configuration, print the decomposition and estimates, and exit\n"
          "  --help          this text\n"

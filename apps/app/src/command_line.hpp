@@ -1,5 +1,5 @@
 #pragma once
-// What the meridian command line asks for, and the config text it names (read on rank 0 and
+// What a meridian program's command line asks for, and the config text it names (read on rank 0 and
 // broadcast, so a thousand ranks never open the same file at once).
 #include <mpi.h>
 
@@ -19,11 +19,8 @@ struct CommandLine {
 // Throws core::ConfigError for an argument it does not understand.
 CommandLine parse_command_line(int argc, char** argv);
 
-// Collective: rank 0 reads `path` (or takes the embedded default when empty) and broadcasts the
-// bytes; every rank throws the same ConfigError if it cannot be read.
-std::string read_config_text(const std::string& path, MPI_Comm comm);
-
-// The embedded default configuration (configs/default.ini at build time).
-const char* default_config_text();
+// Collective: rank 0 reads `path` (or takes `defaults`, the program's built-in configuration, when
+// empty) and broadcasts the bytes; every rank throws the same ConfigError if it cannot be read.
+std::string read_config_text(const std::string& path, const std::string& defaults, MPI_Comm comm);
 
 }  // namespace meridian::app

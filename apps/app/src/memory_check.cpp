@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -10,9 +11,10 @@
 namespace meridian::app {
 
 namespace {
-// Doubles per atmosphere cell, halos and scratch included, measured from the components' fields
+// Doubles per atmosphere cell, halos and scratch included, measured from the stock model's fields
 // (--check prints the exact figure once the fields exist): atmosphere and land on the coarse grid,
-// the ocean on a grid refine^2 times finer.
+// the ocean on a grid refine^2 times finer. Taken as a bound for any model: the finest refine of any
+// component scales the second term.
 constexpr double coarse_doubles_per_cell = 12.0, ocean_doubles_per_cell = 8.0;
 
 std::string gib(double bytes) {
@@ -22,14 +24,16 @@ std::string gib(double bytes) {
 }
 }  // namespace
 
-void check_memory_fits(const core::Config& config, MPI_Comm world) {
+void check_memory_fits(const core::Config& config, const std::vector<std::string>& components, MPI_Comm world) {
   int size = 1, node_ranks = 1;
   MPI_Comm_size(world, &size);
   MPI_Comm node;
   MERIDIAN_MPI(MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node), world);
   MPI_Comm_size(node, &node_ranks);
   MPI_Comm_free(&node);
-  const double refine = config.has("ocean.refine") ? double(config.integer("ocean.refine")) : 1.0;
+  double refine = 1.0;
+  for (const std::string& c : components)
+    if (config.has(c + ".refine")) refine = std::max(refine, double(config.integer(c + ".refine")));
   const double cells = double(config.integer("grid.nx")) * double(config.integer("grid.ny"));
   const double per_rank = 8.0 * cells / size * (coarse_doubles_per_cell + ocean_doubles_per_cell * refine * refine);
   double node_memory = double(sysconf(_SC_PHYS_PAGES)) * double(sysconf(_SC_PAGESIZE));

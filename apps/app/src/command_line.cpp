@@ -44,14 +44,14 @@ CommandLine parse_command_line(int argc, char** argv) {
   return cl;
 }
 
-std::string read_config_text(const std::string& path, MPI_Comm comm) {
+std::string read_config_text(const std::string& path, const std::string& defaults, MPI_Comm comm) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   std::string text, error;
   if (rank == 0) {
     try {
       if (path.empty()) {
-        text = default_config_text();
+        text = defaults;
       } else {
         core::require_readable_file(path, "config file");  // a FIFO would block open() forever
         std::ifstream in(path, std::ios::binary);
