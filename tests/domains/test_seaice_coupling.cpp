@@ -60,7 +60,7 @@ TEST_CASE("sea ice declares its coupling fields and field metadata", "[seaice]")
   CHECK(fields[0].field == m.component->coupling_field("ice_volume"));
   CHECK((fields[1].meta.name == "sea_ice_area_fraction" && fields[1].meta.output && !fields[1].meta.restart &&
          fields[1].meta.coverage.empty()));
-  CHECK((fields[2].meta.name == "sea_area_fraction" && !fields[2].meta.output && !fields[2].meta.restart));
+  CHECK((fields[2].meta.name == "sea_area_fraction" && !fields[2].meta.output && fields[2].meta.restart));
   CHECK((fields[3].meta.name == "heat_flux_into_ice" && fields[3].meta.output && !fields[3].meta.restart));
   for (const core::FieldEntry& e : fields) CHECK((e.field->halo() == 0 && e.field->nx() == m.decomposition.nx_local()));
 

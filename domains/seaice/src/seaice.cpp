@@ -74,8 +74,10 @@ std::vector<core::FieldEntry> SeaIce::fields() {
       {{.name = "sea_ice_area_fraction", .units = "1", .long_name = "part of the cell covered by sea ice",
         .standard_name = "sea_ice_area_fraction", .output = true},
        fraction_.get()},
+      // Restart state although imported: the exported fraction depends on it, and a restarted run must
+      // export the same fraction at its first coupling, before the coupler has delivered this import.
       {{.name = "sea_area_fraction", .units = "1", .long_name = "sea part of the cell (imported)",
-        .standard_name = "sea_area_fraction", .output = false},
+        .standard_name = "sea_area_fraction", .restart = true, .output = false},
        sea_fraction_.get()},
       {{.name = "heat_flux_into_ice", .units = "W m-2",
         .long_name = "heat flux into the sea ice per unit cell area (imported, positive melts)",
