@@ -206,6 +206,20 @@ std::string Driver::describe_layout() const {
   return out;
 }
 
+std::vector<std::string> Driver::describe_couplings() const {
+  const std::vector<CouplingParty> parties = coupling_parties();
+  std::vector<std::string> lines;
+  for (const Coupling& c : plan_.couplings) {
+    const char* time = c.time == TimeOperation::instant ? "instant" : c.time == TimeOperation::mean ? "mean" : "accumulate";
+    std::string regrid = c.regrid == Regrid::identity ? "identity" : "conservative";
+    if (c.from_refine != c.to_refine)
+      regrid += " " + std::to_string(c.from_refine) + "x -> " + std::to_string(c.to_refine) + "x";
+    lines.push_back(c.key + " <- " + parties[c.from].name + "." + c.source + " (" + c.units + "; " + regrid + ", " +
+                    time + ")");
+  }
+  return lines;
+}
+
 void Driver::validate() const {
   const double dt = clock_.dt();
   const double interval = double(coupling_steps_) * dt;

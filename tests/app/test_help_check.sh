@@ -36,6 +36,15 @@ grep -q "configuration is valid" "$tmp/check.txt" || fail "--check did not say t
 grep -q "ranks         3, 3x1 process grid" "$tmp/check.txt" || fail "--check did not print the decomposition"
 grep -qE "memory +[0-9.]+ MiB" "$tmp/check.txt" || fail "--check did not print memory per rank"
 grep -qE "history +5 outputs of [0-9.]+ MiB" "$tmp/check.txt" || fail "--check did not print the output volume"
+grep -q "^  couplings     8:$" "$tmp/check.txt" || fail "--check did not count the 8 couplings of default.ini"
+grep -qF "    ocean.surface_heat_flux <- surface_exchange.heat_into_ocean (W m-2; conservative, instant)" "$tmp/check.txt" ||
+  fail "--check did not list the ocean's coupling"
+"$mpiexec" -q -n 1 "$bin" --config "$src/configs/default.ini" --ocean.refine=2 --surface_exchange.land_temperature.time=mean \
+  --check >"$tmp/check2.txt"
+grep -qF "surface_exchange.ocean_temperature <- ocean.sea_surface_temperature (degC; conservative 2x -> 1x, instant)" \
+  "$tmp/check2.txt" || fail "--check did not show the ocean's regridding"
+grep -qF "surface_exchange.land_temperature <- land.surface_temperature (degC; conservative, mean)" "$tmp/check2.txt" ||
+  fail "--check did not show the time operation"
 [[ ! -e "$tmp/never" ]] || fail "--check created the output folder"
 # Every shipped configuration is valid as written.
 for ini in "$src"/configs/*.ini; do

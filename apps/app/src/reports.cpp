@@ -52,8 +52,8 @@ void print_check(std::ostream* out, core::Driver& driver, const core::Config& co
   const double per_output = double(driver.history_bytes_per_output()) / mib;
   char buf[256];
   *out << "configuration is valid\n";
-  *out << "  grid          " << config.integer("grid.nx") << " x " << config.integer("grid.ny") << " ("
-       << config.text("grid.mask") << ")\n";
+  *out << "  grid          " << config.integer("grid.nx") << " x " << config.integer("grid.ny")
+       << (config.has("grid.mask") ? " (" + config.text("grid.mask") + ")" : std::string()) << "\n";
   *out << "  ranks         " << ranks << ", " << driver.describe_layout() << "\n";
   std::snprintf(buf, sizeof buf, "  memory        %.2f MiB of fields per rank (largest block)\n", double(max_bytes) / mib);
   *out << buf;
@@ -63,6 +63,9 @@ void print_check(std::ostream* out, core::Driver& driver, const core::Config& co
   std::snprintf(buf, sizeof buf, "  run           %lld steps of %g s = %.3g days\n", steps, config.real("run.dt"),
                 double(steps) * config.real("run.dt") / 86400.0);
   *out << buf;
+  const std::vector<std::string> couplings = driver.describe_couplings();
+  *out << "  couplings     " << couplings.size() << (couplings.empty() ? "\n" : ":\n");
+  for (const std::string& line : couplings) *out << "    " << line << "\n";
 }
 
 }  // namespace meridian::app

@@ -81,6 +81,9 @@ class Driver {
   // "sequential, 2x1 process grid, blocks ..." or "concurrent: atmosphere 2 ranks (2x1 ...), ..."
   std::string describe_layout() const;
   int ranks_of(std::size_t n) const noexcept { return slots_[n].placement.ranks(); }
+  // One line per coupling: "ocean.surface_heat_flux <- surface_exchange.heat_into_ocean (W m-2;
+  // conservative 2x -> 1x, instant)", in the order the coupler delivers them to each party. Local.
+  std::vector<std::string> describe_couplings() const;
   // Component n's blocks in run ranks and its refinement over the run's grid, on every rank: what the
   // coupler plans its routes from.
   const Placement& placement(std::size_t n) const noexcept { return slots_[n].placement; }
