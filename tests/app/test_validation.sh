@@ -33,6 +33,24 @@ check "is not a text file" --config "$tmp/binary.ini" "$o"
 check "syntax error" --config "$tmp/syntax.ini" "$o"
 check "unknown option 'grid.nxx' (did you mean 'grid.nx'?)" --config "$tmp/unknown.ini" "$o"
 check "unknown option 'ocean.heat_capacty' (did you mean 'ocean.heat_capacity'?)" --config "$cfg" --ocean.heat_capacty=4e8 "$o"
+# Couplings (docs/coupling.md): each mistake is one line naming the keys, before anything is written.
+printf '[ocean]\nsurface_heat_flux.from =\n' >"$tmp/uncoupled.ini"
+check "ocean.surface_heat_flux.from: is not set: ocean imports 'surface_heat_flux' (W m-2)" --config "$tmp/uncoupled.ini" "$o"
+check "ocean.surface_heat_flux.from = 'surface_exchange.heat': surface_exchange has no export 'heat'; exports of this run:" \
+  --config "$cfg" --ocean.surface_heat_flux.from=surface_exchange.heat "$o"
+check "units differ: atmosphere.air_temperature is in 'degC' but ocean.surface_heat_flux wants 'W m-2'" \
+  --config "$cfg" --ocean.surface_heat_flux.from=atmosphere.air_temperature "$o"
+check "ocean.surface_heat_flux.regrid = identity: surface_exchange's grid is refined 1x and ocean's 2x" \
+  --config "$cfg" --ocean.refine=2 --ocean.surface_heat_flux.regrid=identity "$o"
+# Fractions that do not partition a cell are found while running: status 3 on every rank, one line
+# naming the mediator, the fractions and the cell.
+status=0
+timeout 60 "$mpiexec" -q -n "$ranks" "$bin" --config "$cfg" --surface_exchange.land_fraction.from=ocean.sea_area_fraction \
+  --output.dir="$tmp/partition" >"$tmp/partition.out" 2>"$tmp/partition.err" || status=$?
+if [[ $status -ne 3 ]] || ! grep -q "^meridian: error: surface_exchange: the surface fractions do not partition the cell: ocean_fraction [0-9.e-]* + land_fraction [0-9.e-]* = [0-9.e-]* at cell ([0-9]*, [0-9]*), lon [0-9.]* lat [0-9.-]* of the 72x36 grid" "$tmp/partition.err"; then
+  echo "FAIL: fractions that do not partition a cell -> status $status:" >&2; cat "$tmp/partition.err" >&2
+  failures=$((failures + 1))
+fi
 check "ocean.heat_capacity = 'lots' is not allowed; expected a finite number" --config "$tmp/wrongtype.ini" "$o"
 check "grid.nx = 'abc' is not allowed; expected an integer in [2, 10000000]" --config "$cfg" --grid.nx=abc "$o"
 check "grid.ny = '-4' is not allowed" --config "$cfg" --grid.ny=-4 "$o"
