@@ -44,6 +44,11 @@ grep -q "^usage: tracer_model " "$work/help.txt" || fail "--help does not name t
 grep -q "^\[tracer\]$" "$work/help.txt" || fail "--help has no [tracer] section"
 grep -q -- "--tracer.timescale (default: 86400 s)" "$work/help.txt" || fail "--help lacks tracer.timescale with default and units"
 grep -q -- "--grid.nx (default: 24 cells)" "$work/help.txt" || fail "--help does not list the built-in defaults' values"
+grep -q -- "--tracer.target.from (default: forcing.target)" "$work/help.txt" || fail "--help lacks the tracer's coupling"
+# --check validates the program's own model (it has no grid.mask, no atmosphere) and lists its coupling.
+"$mpiexec" -q -n 3 "$exe" --check >"$work/check.txt" 2>&1 || { cat "$work/check.txt"; fail "--check failed"; }
+grep -qF "tracer.target <- forcing.target (kg kg-1; conservative, mean)" "$work/check.txt" ||
+  { cat "$work/check.txt"; fail "--check does not list the tracer's coupling"; }
 version=$("$mpiexec" -q -n 2 "$exe" --version)
 [[ $version =~ ^tracer_model\ 1\.0\ \(meridian\ [0-9]+\.[0-9]+\.[0-9]+,\ ([0-9a-f]{12}(-dirty)?|unknown)\)$ ]] ||
   fail "--version: '$version'"
