@@ -46,6 +46,19 @@ Coupler::Coupler(MPI_Comm run, std::vector<CouplerParty> parties, const Coupling
     same->values += 1 + (transfers_[n].weighted ? 1 : 0);
   }
   for (Link& l : links_) plan_link(run, l);
+  // A mediator only reads its imports: where a direct link brings one, it reads the source's own
+  // field (the same cells on this rank), and no copy is made.
+  for (const Link& l : links_)
+    if (l.direct && is_mediator(l.to) && runs_here(l.to))
+      for (std::size_t n : l.transfers) {
+        Transfer& t = transfers_[n];
+        const std::vector<CouplingField>& imports = parties_[l.to].declared.imports;
+        const std::size_t k = std::size_t(std::find_if(imports.begin(), imports.end(), [&](const CouplingField& f) {
+                                            return f.name == t.c.import;
+                                          }) - imports.begin());
+        mediators_[l.to].view.imports[k] = sent(t);
+        t.aliased = true;
+      }
   // A rank's waits are charged to the component it runs (all of them share one in sequential layout).
   std::size_t here = 0, components = 0;
   std::string mine;
@@ -60,10 +73,22 @@ Coupler::Coupler(MPI_Comm run, std::vector<CouplerParty> parties, const Coupling
 Coupler::~Coupler() = default;
 
 void Coupler::plan_link(MPI_Comm run, Link& l) {
-  const Placement& from = parties_[l.from].placement;
-  const Placement& to = parties_[l.to].placement;
   const Placement from_grid = refined(l.from), to_grid = refined(l.to);
-  (void)from, (void)to;
+  // The sequential layout's usual case: both ends own the same cells on every rank. Known alike on
+  // every rank from the placements, so no rank waits for a message that never comes.
+  const auto same = [](const Placement& a, const Placement& b) {
+    return a.grid.nx == b.grid.nx && a.grid.ny == b.grid.ny && a.pgrid.px == b.pgrid.px && a.pgrid.py == b.pgrid.py &&
+           a.first_rank == b.first_rank;
+  };
+  if (!l.to_finer && l.ratio == 1 && same(from_grid, to_grid)) {
+    l.direct = true;
+    return;
+  }
+  if (runs_here(l.from) && !l.to_finer)
+    for (std::size_t n : l.transfers) {
+      l.sources.push_back(sent(transfers_[n]));
+      if (transfers_[n].weighted) l.sources.push_back(transfers_[n].weight);
+    }
   if (l.to_finer) {
     l.route.emplace(run, to_grid, from_grid, l.ratio, 1);
     return;
@@ -77,6 +102,7 @@ void Coupler::plan_link(MPI_Comm run, Link& l) {
 }
 
 void Coupler::send(Link& l) {
+  if (l.direct) return;  // receive() copies
   if (l.to_finer) {
     Transfer& t = transfers_[l.transfers.front()];
     if (runs_here(l.from)) {
@@ -85,23 +111,31 @@ void Coupler::send(Link& l) {
       const int r = l.ratio, nx = in.nx(), ny = in.ny();
       std::vector<double>& out = l.route->scatter_buffer();
       std::size_t k = 0;
-      for (int fj = 0; fj < ny * r; ++fj)
-        for (int fi = 0; fi < nx * r; ++fi) out[k++] = in(fi / r, fj / r);
+      for (int fj = 0; fj < ny * r; ++fj) {
+        const int j = fj / r;
+        for (int i = 0; i < nx; ++i) {
+          const double v = in(i, j);
+          for (int a = 0; a < r; ++a) out[k++] = v;
+        }
+      }
     }
     l.route->scatter_start();
     return;
   }
-  std::vector<const Field*> fields;
-  if (runs_here(l.from))
-    for (std::size_t n : l.transfers) {
-      fields.push_back(sent(transfers_[n]));
-      if (transfers_[n].weighted) fields.push_back(transfers_[n].weight);
-    }
-  l.route->gather_start(fields);
+  l.route->gather_start(l.sources);
 }
 
 void Coupler::receive(Link& l) {
-  ScopedTimer wait(wait_phase_);
+  if (l.direct) {
+    if (runs_here(l.to))
+      for (std::size_t n : l.transfers) {
+        if (transfers_[n].aliased) continue;
+        const Field& in = *sent(transfers_[n]);
+        Field& out = *transfers_[n].dest;
+        for (int j = 0; j < out.ny(); ++j) std::copy_n(in.data() + in.offset(0, j), out.nx(), out.data() + out.offset(0, j));
+      }
+    return;
+  }
   if (l.to_finer) {
     l.route->scatter_finish(transfers_[l.transfers.front()].dest);
     return;
@@ -119,22 +153,25 @@ void Coupler::receive(Link& l) {
         for (int i = 0; i < nx; ++i) out(i, j) = g[(std::size_t(j) * nx + i) * v + offset];
     } else {
       // First-order conservative: the fine cells' mean weighted by area (and coverage), rows then columns.
+      const std::size_t row = std::size_t(nx) * r * v;  // doubles per fine row in the gathered block
+      const auto mean = [&](int i, int j, bool weighted) {
+        double sum = 0, weight = 0;
+        for (int b = 0; b < r; ++b) {
+          const double area = l.fine_area[std::size_t(j * r + b)];
+          const double* in = g.data() + std::size_t(j * r + b) * row + std::size_t(i) * r * v + offset;
+          for (int a = 0; a < r; ++a, in += v) {
+            const double w = weighted ? in[1] : 1.0;
+            sum += area * w * in[0];
+            weight += area * w;
+          }
+        }
+        return std::pair{sum, weight};
+      };
       for (int j = 0; j < ny; ++j)
         for (int i = 0; i < nx; ++i) {
-          double sum = 0, weight = 0, plain = 0, area_sum = 0;
-          for (int b = 0; b < r; ++b) {
-            const int fj = j * r + b;
-            const double area = l.fine_area[std::size_t(fj)];
-            for (int a = 0; a < r; ++a) {
-              const std::size_t k = (std::size_t(fj) * (std::size_t(nx) * r) + std::size_t(i) * r + a) * v + offset;
-              const double w = t.weighted ? g[k + 1] : 1.0;
-              sum += area * w * g[k];
-              weight += area * w;
-              plain += area * g[k];
-              area_sum += area;
-            }
-          }
-          out(i, j) = weight > 0 ? sum / weight : plain / area_sum;  // no coverage at all: any mean will do
+          const auto [sum, weight] = mean(i, j, t.weighted);
+          // No coverage at all: the plain area mean (any value will do there; it is finite and fixed).
+          out(i, j) = weight > 0 ? sum / weight : [&] { const auto [s2, w2] = mean(i, j, false); return s2 / w2; }();
         }
     }
     offset += 1 + (t.weighted ? 1 : 0);
@@ -149,6 +186,7 @@ void Coupler::exchange(double time, bool first) {
   const auto wave = [&](auto&& selected) {
     for (Link& l : links_)
       if (selected(l)) send(l);
+    ScopedTimer wait(wait_phase_);  // the copies and arithmetic after each wait are timed with it
     for (Link& l : links_)
       if (selected(l)) receive(l);
   };

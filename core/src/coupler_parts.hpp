@@ -13,6 +13,7 @@ struct Coupler::Transfer {
   Field* source = nullptr;        // the export, where its owner runs here
   const Field* weight = nullptr;  // the export's coverage fraction, when `weighted`
   bool weighted = false;          // fine to coarse with a coverage fraction (known on every rank)
+  bool aliased = false;           // a mediator reads the source's field itself: nothing to copy
   std::size_t sum = 0;            // time operations: index into sums_
   std::optional<Field> staged;    // time operations, source ranks: what this exchange sends
 };
@@ -21,9 +22,11 @@ struct Coupler::Transfer {
 struct Coupler::Link {
   std::size_t from = 0, to = 0;
   bool to_finer = false;  // the destination's grid is finer: one coupling, coarse values injected
+  bool direct = false;    // the same grid and blocks on the same ranks: a copy, no Redistribution
   int ratio = 1;          // fine cells per coarse cell each way
   int values = 0;         // doubles per fine cell sent (to_finer: 1)
   std::vector<std::size_t> transfers;
+  std::vector<const Field*> sources;  // what a gather sends, source ranks (fixed once planned)
   std::optional<Redistribution> route;
   std::vector<double> fine_area;  // ratio > 1, destination ranks: m2 of each fine row under the block
 };

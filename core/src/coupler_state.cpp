@@ -147,14 +147,14 @@ void Coupler::check_partition(std::size_t party) {
   for (int j = 0; j < d.ny_local(); ++j)
     for (int i = 0; i < d.nx_local(); ++i) {
       double sum = 0;
-      for (std::size_t k : parts) sum += m.imports[k](i, j);
+      for (std::size_t k : parts) sum += (*m.view.imports[k])(i, j);
       if (std::fabs(sum - 1.0) <= 1e-12) continue;
       const int gi = d.x_range().begin + i, gj = d.y_range().begin + j;
       std::string terms;
       char buf[96];
       for (std::size_t k : parts) {
         std::snprintf(buf, sizeof buf, "%s%s %.17g", terms.empty() ? "" : " + ", p.declared.imports[k].name.c_str(),
-                      m.imports[k](i, j));
+                      (*m.view.imports[k])(i, j));
         terms += buf;
       }
       std::snprintf(buf, sizeof buf, " = %.17g at cell (%d, %d), lon %.3f lat %.3f", sum, gi, gj, p.grid->lon_deg(gi),

@@ -20,18 +20,33 @@ using meridian::test::all_ranks;
 using meridian::test::world;
 using meridian::test::world_size;
 
-// Counts operator new calls, to show that a steady-state exchange allocates nothing.
+// Counts operator new calls, to show that a steady-state exchange allocates nothing. Every form that
+// the library may call is replaced (std::stable_sort takes a nothrow temporary buffer), so nothing
+// allocated by the sanitizer's operator new is ever freed here, or the other way round.
 std::atomic<long long> allocations{0};
+
+namespace {
+void* counted(std::size_t n) noexcept {
+  ++allocations;
+  return std::malloc(n ? n : 1);
+}
+}  // namespace
 
 // GCC 12 pairs the replaced operator delete's free() with `new` and warns; they do match (malloc).
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 void* operator new(std::size_t n) {
-  ++allocations;
-  if (void* p = std::malloc(n ? n : 1)) return p;
+  if (void* p = counted(n)) return p;
   throw std::bad_alloc();
 }
+void* operator new[](std::size_t n) { return operator new(n); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return counted(n); }
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return counted(n); }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace {
 
