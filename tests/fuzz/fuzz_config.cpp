@@ -24,8 +24,11 @@
 #include "meridian/core/config.hpp"
 #include "meridian/core/driver.hpp"
 #include "meridian/core/error.hpp"
+#include "meridian/earth/geography.hpp"
+#include "meridian/earth/surface_exchange.hpp"
 #include "meridian/land/land.hpp"
 #include "meridian/ocean/ocean.hpp"
+#include "meridian/seaice/seaice.hpp"
 
 namespace {
 
@@ -34,17 +37,26 @@ using meridian::core::ConfigError;
 using meridian::core::OptionKind;
 using meridian::core::OptionRegistry;
 
-// The driver's and the stock components' options, as apps/meridian/stock_model.cpp registers them
-// (app::Registry::declare_options adds <name>.ranks and <name>.refine too); built once.
+// Every option of the stock model, as apps/meridian/stock_model.cpp registers it through
+// app::Registry::declare_options (the driver's, the model's, each component's with its layout and
+// coupling options, the mediator's); built once.
 const OptionRegistry& registry() {
   static const OptionRegistry r = [] {
     OptionRegistry options;
     meridian::core::declare_driver_options(options);
+    meridian::earth::declare_model_options(options);
     std::vector<std::unique_ptr<meridian::core::Component>> components;
     components.push_back(meridian::atmosphere::make_component());
     components.push_back(meridian::ocean::make_component());
     components.push_back(meridian::land::make_component());
-    for (const auto& c : components) c->declare_options(options);
+    components.push_back(meridian::seaice::make_component());
+    for (const auto& c : components) {
+      c->declare_options(options);
+      meridian::core::declare_component_options(options, *c);
+    }
+    const auto mediator = meridian::earth::make_surface_exchange();
+    mediator->declare_options(options);
+    meridian::core::declare_mediator_options(options, *mediator);
     return options;
   }();
   return r;
