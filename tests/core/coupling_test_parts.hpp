@@ -132,4 +132,14 @@ class Sum : public core::Mediator {
   }
 };
 
+// A Sum under another name, to chain mediators.
+class NamedSum : public Sum {
+ public:
+  explicit NamedSum(std::string name) : name_(std::move(name)) {}
+  std::string name() const override { return name_; }
+
+ private:
+  std::string name_;
+};
+
 }  // namespace meridian::test

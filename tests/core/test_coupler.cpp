@@ -61,19 +61,22 @@ core::Config config(const std::vector<std::string>& overrides, const std::string
   const test::Source source;
   const test::Probe probe(units);
   const test::Sum sum;
+  const test::NamedSum second("second");
   source.declare_options(r);
   core::declare_component_options(r, source);
   probe.declare_options(r);
   core::declare_component_options(r, probe);
   sum.declare_options(r);
   core::declare_mediator_options(r, sum);
+  core::declare_mediator_options(r, second);
   std::vector<std::string> all = overrides;
   all.push_back("--output.dir=" + scratch + "/np" + std::to_string(world_size()));
   return core::Config::resolve(r, base_ini, "test", all);
 }
 
 // One run; with `restart_at` > 0 it stops there, and a second driver continues from memory.
-Run run(const std::vector<std::string>& overrides, bool mediator = false, const std::string& units = "s",
+// `mediators`: 0; 1 (sum); 2 ("second", which may import from sum, listed before it).
+Run run(const std::vector<std::string>& overrides, int mediators = 0, const std::string& units = "s",
         long long restart_at = 0) {
   if (test::world_rank() == 0) std::filesystem::create_directories(scratch + "/np" + std::to_string(world_size()));
   MPI_Barrier(world());
@@ -86,9 +89,10 @@ Run run(const std::vector<std::string>& overrides, bool mediator = false, const 
     auto probe = std::make_unique<test::Probe>(units);
     test::Probe* p = probe.get();
     components.push_back(std::move(probe));
-    std::vector<std::unique_ptr<core::Mediator>> mediators;
-    if (mediator) mediators.push_back(std::make_unique<test::Sum>());
-    core::Driver driver(world(), c, std::move(components), std::move(mediators), nullptr);
+    std::vector<std::unique_ptr<core::Mediator>> parties;
+    if (mediators == 2) parties.push_back(std::make_unique<test::NamedSum>("second"));
+    if (mediators >= 1) parties.push_back(std::make_unique<test::Sum>());
+    core::Driver driver(world(), c, std::move(components), std::move(parties), nullptr);
     driver.validate();
     driver.restore(sink);
     driver.run(sink);
@@ -153,7 +157,7 @@ TEST_CASE("mean and accumulate deliver the interval before (the instant value fi
   for (const auto& layout : layouts())
     for (const std::string op : {"mean", "accumulate"}) {
       const bool mean = op == "mean";
-      const Run r = run(with(layout, {"--probe.value.time=" + op, "--source.dt=200"}), false, mean ? "s" : "s s");
+      const Run r = run(with(layout, {"--probe.value.time=" + op, "--source.dt=200"}), 0, mean ? "s" : "s s");
       if (!r.here) continue;
       REQUIRE(r.seen.size() == 3);
       for (std::size_t k = 0; k < 3; ++k)
@@ -175,7 +179,7 @@ TEST_CASE("a restart between intervals delivers the same means: the interval sum
   for (const auto& layout : layouts()) {
     const std::vector<std::string> o = with(layout, {"--probe.value.time=mean", "--source.dt=100"});
     const Run straight = run(o);
-    const Run split = run(o, false, "s", 8);  // 8 steps, then 4 more from the restart
+    const Run split = run(o, 0, "s", 8);  // 8 steps, then 4 more from the restart
     if (!straight.here) continue;
     REQUIRE(split.seen.size() == 3);
     for (std::size_t k = 0; k < 3; ++k)
@@ -220,7 +224,7 @@ TEST_CASE("a mediator computes from its imports; fractions that do not partition
   const std::vector<std::string> coupled = {"--sum.a.from=source.half", "--sum.b.from=source.part",
                                             "--probe.value.from=sum.total"};
   for (const auto& layout : layouts()) {
-    const Run r = run(with(layout, coupled), true, "1");
+    const Run r = run(with(layout, coupled), 1, "1");
     if (r.here) {
       REQUIRE(r.seen.size() == 3);
       for (const core::Field& f : r.seen)
@@ -229,7 +233,7 @@ TEST_CASE("a mediator computes from its imports; fractions that do not partition
     }
     std::string message;
     try {
-      run(with(with(layout, coupled), {"--source.part=0.4"}), true, "1");
+      run(with(with(layout, coupled), {"--source.part=0.4"}), 1, "1");
     } catch (const core::NumericalError& e) {
       message = e.message();
     }
@@ -237,6 +241,33 @@ TEST_CASE("a mediator computes from its imports; fractions that do not partition
     CHECK(all_ranks(message.find("sum: the surface fractions do not partition the cell: a 0.5 + b 0.4") == 0));
     CHECK(all_ranks(message.find("at cell (0, 0), lon 22.500 lat -75.000 of the 8x6 grid") != std::string::npos));
   }
+}
+
+TEST_CASE("a mediator may import from another: they compute in dependency order, on any host",
+          "[coupling][mediator]") {
+  // source -> sum (on the source's ranks) -> second (on the probe's ranks) -> probe. "second" is
+  // listed first, so only the dependency order computes sum before it.
+  const std::vector<std::string> chained = {"--sum.a.from=source.half", "--sum.b.from=source.part",
+                                            "--second.a.from=sum.total", "--second.host=probe",
+                                            "--probe.value.from=second.total"};
+  for (const auto& layout : layouts()) {
+    const Run r = run(with(layout, chained), 2, "1");
+    if (!r.here) continue;
+    REQUIRE(r.seen.size() == 3);
+    for (const core::Field& f : r.seen)
+      for (int j = 0; j < f.ny(); ++j)
+        for (int i = 0; i < f.nx(); ++i) REQUIRE(f(i, j) == 1.0);
+  }
+  // second's own partition check guards the chain above: had it computed before sum, or not received
+  // sum's total, it would have seen 0, not 1, and stopped the run. A wrong fraction upstream stops the
+  // run at the first mediator, on every rank.
+  std::string message;
+  try {
+    run(with(chained, {"--source.part=0.25"}), 2, "1");
+  } catch (const core::NumericalError& e) {
+    message = e.message();
+  }
+  CHECK(all_ranks(message.find("sum: the surface fractions do not partition the cell") == 0));
 }
 
 namespace {
