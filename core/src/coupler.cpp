@@ -73,7 +73,8 @@ Coupler::Coupler(MPI_Comm run, std::vector<CouplerParty> parties, const Coupling
 Coupler::~Coupler() = default;
 
 void Coupler::plan_link(MPI_Comm run, Link& l) {
-  const Placement from_grid = refined(l.from), to_grid = refined(l.to);
+  const Placement& from_grid = parties_[l.from].placement;  // each on its own grid
+  const Placement& to_grid = parties_[l.to].placement;
   // The sequential layout's usual case: both ends own the same cells on every rank. Known alike on
   // every rank from the placements, so no rank waits for a message that never comes.
   const auto same = [](const Placement& a, const Placement& b) {

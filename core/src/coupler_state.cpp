@@ -18,8 +18,6 @@ std::size_t index_of(const std::vector<CouplingField>& fields, const std::string
 
 }  // namespace
 
-Placement Coupler::refined(std::size_t party) const { return parties_[party].placement; }
-
 void Coupler::set_up_mediators(const CouplingPlan& plan) {
   for (std::size_t p = 0; p < parties_.size(); ++p) {
     const CouplerParty& party = parties_[p];
@@ -38,22 +36,17 @@ void Coupler::set_up_mediators(const CouplingPlan& plan) {
   }
 }
 
-Field* Coupler::export_field(std::size_t party, const std::string& name) {
+// A component's field comes from coupling_field(); a mediator's are the coupler's own (set_up_mediators).
+Field* Coupler::party_field(std::size_t party, const std::string& name, bool exported) {
   const CouplerParty& p = parties_[party];
-  if (p.declared.mediator) return &mediators_[party].exports[index_of(p.declared.exports, name)];
+  if (p.declared.mediator) {
+    MediatorState& m = mediators_[party];
+    return exported ? &m.exports[index_of(p.declared.exports, name)] : &m.imports[index_of(p.declared.imports, name)];
+  }
   Field* f = p.component->coupling_field(name);
   if (!f || f->nz() != 1)
-    throw Error(rank_, "coupler", p.declared.name + " declares the export '" + name + "' but coupling_field() gives " +
-                                      (f ? "a field of several levels" : "no field") + " for it");
-  return f;
-}
-
-Field* Coupler::import_field(std::size_t party, const std::string& name) {
-  const CouplerParty& p = parties_[party];
-  if (p.declared.mediator) return &mediators_[party].imports[index_of(p.declared.imports, name)];
-  Field* f = p.component->coupling_field(name);
-  if (!f || f->nz() != 1)
-    throw Error(rank_, "coupler", p.declared.name + " declares the import '" + name + "' but coupling_field() gives " +
+    throw Error(rank_, "coupler", p.declared.name + " declares the " + (exported ? "export '" : "import '") + name +
+                                      "' but coupling_field() gives " +
                                       (f ? "a field of several levels" : "no field") + " for it");
   return f;
 }

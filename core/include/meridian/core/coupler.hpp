@@ -73,7 +73,6 @@ class Coupler {
   struct MediatorState;
   bool is_mediator(std::size_t party) const noexcept { return parties_[party].declared.mediator; }
   bool runs_here(std::size_t party) const noexcept { return parties_[party].decomposition != nullptr; }
-  Placement refined(std::size_t party) const;  // its placement on its own grid
   void set_up_mediators(const CouplingPlan& plan);
   void add_sum(Transfer& transfer);
   void stage_sums();
@@ -84,8 +83,9 @@ class Coupler {
   void compute(std::size_t party, double time);
   void check_partition(std::size_t party);
   std::string export_coverage(std::size_t party, const std::string& name) const;
-  Field* export_field(std::size_t party, const std::string& name);
-  Field* import_field(std::size_t party, const std::string& name);
+  Field* party_field(std::size_t party, const std::string& name, bool exported);
+  Field* export_field(std::size_t party, const std::string& name) { return party_field(party, name, true); }
+  Field* import_field(std::size_t party, const std::string& name) { return party_field(party, name, false); }
 
   int rank_ = 0;
   double interval_ = 0;
