@@ -62,6 +62,16 @@ ModelRun run_model(MPI_Comm comm, const std::string& ini, const std::vector<std:
   return out;
 }
 
+std::string first_difference(const ModelRun& a, const ModelRun& b) {
+  if (a.fields.size() != b.fields.size()) return "different field sets";
+  for (const auto& [name, values] : a.fields) {
+    const auto& other = b.fields.at(name);
+    for (std::size_t n = 0; n < values.size(); ++n)
+      if (!(values[n] == other[n])) return name + " differs at cell " + std::to_string(n);
+  }
+  return {};
+}
+
 std::string config_file(const std::string& name) {
   std::ifstream in(std::string(MERIDIAN_SOURCE_DIR) + "/configs/" + name);
   std::ostringstream s;

@@ -21,6 +21,9 @@ struct ModelRun {
 ModelRun run_model(MPI_Comm comm, const std::string& ini, const std::vector<std::string>& overrides,
                    const std::string& output_dir);
 
+// "" if both runs hold the same fields with the same bits, else the first field and cell that differ.
+std::string first_difference(const ModelRun& a, const ModelRun& b);
+
 // The text of configs/<name>.
 std::string config_file(const std::string& name);
 

@@ -22,16 +22,6 @@ namespace {
 
 const std::string scratch = "test-model-output";
 
-std::string first_difference(const test::ModelRun& a, const test::ModelRun& b) {
-  if (a.fields.size() != b.fields.size()) return "different field sets";
-  for (const auto& [name, values] : a.fields) {
-    const auto& other = b.fields.at(name);
-    for (std::size_t n = 0; n < values.size(); ++n)
-      if (!(values[n] == other[n])) return name + " differs at cell " + std::to_string(n);
-  }
-  return {};
-}
-
 }  // namespace
 
 TEST_CASE("the coupled model gives the same bits on any rank count and process grid", "[model][invariance]") {
@@ -46,7 +36,7 @@ TEST_CASE("the coupled model gives the same bits on any rank count and process g
     overrides.push_back("--decomp.px=" + grid.substr(0, grid.find('x')));
     overrides.push_back("--decomp.py=" + grid.substr(grid.find('x') + 1));
     const test::ModelRun parallel = test::run_model(world(), ini, overrides, scratch + "/parallel");
-    const std::string diff = first_difference(serial, parallel);
+    const std::string diff = test::first_difference(serial, parallel);
     INFO("process grid " << grid << " on " << p << " ranks: " << diff);
     REQUIRE(all_ranks(diff.empty()));
     REQUIRE(parallel.final_energy == serial.final_energy);
@@ -125,7 +115,7 @@ TEST_CASE("the concurrent layout gives the same bits as one sequential rank, for
         test::run_model(MPI_COMM_SELF, ini, shorter, scratch + "/serial-" + std::to_string(world_rank()));
     for (const std::vector<int>& split : splits_for(p)) {
       const test::ModelRun parallel = test::run_model(world(), ini, concurrent(shorter, split), scratch + "/concurrent");
-      const std::string diff = first_difference(serial, parallel);
+      const std::string diff = test::first_difference(serial, parallel);
       INFO("concurrent split " << describe(split) << " on " << p << " ranks, ocean.refine=" << refine << ": " << diff);
       REQUIRE(all_ranks(diff.empty()));
       REQUIRE(parallel.final_energy == serial.final_energy);
@@ -205,7 +195,7 @@ TEST_CASE("a refined ocean on a mask file: the same bits on every layout, energy
     runs.push_back({"concurrent " + describe(split), concurrent(shorter, split)});
   for (const auto& [layout, overrides] : runs) {
     const test::ModelRun parallel = test::run_model(world(), ini, overrides, scratch + "/mask-file");
-    const std::string diff = first_difference(serial, parallel);
+    const std::string diff = test::first_difference(serial, parallel);
     INFO(layout << " on " << p << " ranks, ocean.refine=2, grid.mask=file: " << diff);
     REQUIRE(all_ranks(diff.empty()));
     REQUIRE(parallel.final_energy == serial.final_energy);
@@ -236,7 +226,7 @@ TEST_CASE("real coastlines (grid.mask = earth) under a refined ocean: the same b
   if (!splits_for(p).empty()) runs.push_back({"concurrent", concurrent(shorter, splits_for(p).front())});
   for (const auto& [layout, overrides] : runs) {
     const test::ModelRun parallel = test::run_model(world(), ini, overrides, scratch + "/earth");
-    const std::string diff = first_difference(serial, parallel);
+    const std::string diff = test::first_difference(serial, parallel);
     INFO(layout << " on " << p << " ranks, ocean.refine=2, grid.mask=earth: " << diff);
     REQUIRE(all_ranks(diff.empty()));
   }

@@ -20,22 +20,12 @@ namespace {
 const std::string scratch = "test-seaice-model-output";
 
 // A cold start: a shallow ocean just above freezing under North's polar air, so ice forms within days.
-const std::vector<std::string> cold = {"--ocean.initial_temperature=-1.7", "--ocean.heat_capacity=1e8", "--grid.nx=37", "--grid.ny=23",
-                                       "--atmosphere.wind_speed=15"};
+const std::vector<std::string> cold = {"--ocean.initial_temperature=-1.7", "--ocean.heat_capacity=1e8",
+                                       "--grid.nx=37", "--grid.ny=23", "--atmosphere.wind_speed=15"};
 
 std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());
   return a;
-}
-
-std::string first_difference(const test::ModelRun& a, const test::ModelRun& b) {
-  if (a.fields.size() != b.fields.size()) return "different field sets";
-  for (const auto& [name, values] : a.fields) {
-    const auto& other = b.fields.at(name);
-    for (std::size_t n = 0; n < values.size(); ++n)
-      if (!(values[n] == other[n])) return name + " differs at cell " + std::to_string(n);
-  }
-  return {};
 }
 
 double most_ice(const test::ModelRun& run) {
@@ -84,7 +74,7 @@ TEST_CASE("sea ice: the same bits on any rank count, process grid and layout", "
   for (const auto& [layout, overrides] : runs) {
     if (layout != "automatic grid" && p == 1) continue;
     const test::ModelRun parallel = test::run_model(world(), ini, overrides, scratch + "/parallel");
-    const std::string diff = first_difference(serial, parallel);
+    const std::string diff = test::first_difference(serial, parallel);
     INFO(layout << " on " << p << " ranks: " << diff);
     REQUIRE(all_ranks(diff.empty()));
     REQUIRE(parallel.final_energy == serial.final_energy);
