@@ -43,7 +43,8 @@ struct Coupler::Sum {
 // A mediator's own fields, on its host's ranks.
 struct Coupler::MediatorState {
   std::vector<Field> imports, exports;
-  std::vector<bool> coupled;  // per import
+  std::vector<bool> coupled;      // per import
+  std::vector<std::size_t> parts;  // the coupled imports of its partition(), checked every coupling
   MediatorFields view;
 };
 

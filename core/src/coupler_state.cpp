@@ -33,6 +33,10 @@ void Coupler::set_up_mediators(const CouplingPlan& plan) {
     for (const CouplingField& f : party.declared.exports) m.exports.emplace_back(f.name, d, 0);
     for (std::size_t k = 0; k < m.imports.size(); ++k) m.view.imports.push_back(m.coupled[k] ? &m.imports[k] : nullptr);
     for (Field& f : m.exports) m.view.exports.push_back(&f);
+    for (const std::string& name : party.mediator->partition()) {
+      const std::size_t k = index_of(party.declared.imports, name);
+      if (k < m.imports.size() && m.coupled[k]) m.parts.push_back(k);
+    }
   }
 }
 
@@ -130,11 +134,7 @@ void Coupler::compute(std::size_t party, double time) {
 void Coupler::check_partition(std::size_t party) {
   const CouplerParty& p = parties_[party];
   const MediatorState& m = mediators_[party];
-  std::vector<std::size_t> parts;
-  for (const std::string& name : p.mediator->partition()) {
-    const std::size_t k = index_of(p.declared.imports, name);
-    if (k < m.imports.size() && m.coupled[k]) parts.push_back(k);
-  }
+  const std::vector<std::size_t>& parts = m.parts;
   if (parts.empty() || !failure_.empty()) return;
   const Decomposition& d = *p.decomposition;
   for (int j = 0; j < d.ny_local(); ++j)
