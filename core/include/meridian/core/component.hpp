@@ -103,6 +103,14 @@ class Component {
   // Adds what it holds of the run's conserved total to `joules` (J for an energy-conserving model),
   // per owned cell; 0 for a component that holds none. Local.
   virtual void add_energy(ExactAccumulator& joules) const = 0;
+  // Adds the energy that crossed the system's outer boundary into this component since the last
+  // call (J: sunlight absorbed minus radiation to space, say), per owned cell, and starts counting
+  // again from zero. Energy exchanged with other components through the coupler is not counted.
+  // Keep the count in a restart field (per cell, so it is the same whatever the layout): a resumed
+  // run's budget is then the straight run's. The driver calls it at every diagnostics row and
+  // checks that the change of add_energy() equals the sum over components. Default: nothing enters
+  // (a closed component). Local.
+  virtual void take_energy_input(ExactAccumulator& /*joules*/) {}
   // Global means to report in diagnostics.csv. Local.
   virtual void add_diagnostics(std::vector<GlobalMean>& means) const = 0;
 };
