@@ -3,6 +3,7 @@
 #include <charconv>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "meridian/core/error.hpp"
 #include "meridian/core/input_file.hpp"
@@ -47,6 +48,37 @@ void DiagnosticsFile::finish() {
   kept_.clear();
   held_.clear();
   started_ = true;
+}
+
+}  // namespace meridian::core
+
+namespace meridian::core {
+
+namespace {
+std::vector<std::string> split_commas(const std::string& line) {
+  std::vector<std::string> cells;
+  std::size_t begin = 0;
+  for (std::size_t comma; (comma = line.find(',', begin)) != std::string::npos; begin = comma + 1)
+    cells.push_back(line.substr(begin, comma - begin));
+  cells.push_back(line.substr(begin));
+  return cells;
+}
+}  // namespace
+
+std::optional<double> DiagnosticsFile::last_kept(const std::string& column) const {
+  const std::size_t header_end = kept_.find('\n');
+  if (header_end == std::string::npos || header_end + 1 == kept_.size()) return std::nullopt;  // no rows
+  const std::size_t last_begin = kept_.rfind('\n', kept_.size() - 2) + 1;
+  const std::vector<std::string> names = split_commas(kept_.substr(0, header_end));
+  const std::vector<std::string> cells = split_commas(kept_.substr(last_begin, kept_.size() - 1 - last_begin));
+  for (std::size_t k = 0; k < names.size() && k < cells.size(); ++k) {
+    if (names[k] != column) continue;
+    double value = 0;
+    const auto [end, ec] = std::from_chars(cells[k].data(), cells[k].data() + cells[k].size(), value);
+    if (ec != std::errc() || end != cells[k].data() + cells[k].size()) return std::nullopt;
+    return value;
+  }
+  return std::nullopt;
 }
 
 }  // namespace meridian::core

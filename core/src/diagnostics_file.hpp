@@ -6,6 +6,7 @@
 // NaN or Inf are not "safely written" data: until a finite row arrives (or finish()) they are held
 // back, so a resumed run that blows up before its health check does not replace the old rows.
 
+#include <optional>
 #include <string>
 
 namespace meridian::core {
@@ -22,6 +23,9 @@ class DiagnosticsFile {
   void write(const std::string& header, const std::string& row);
   // Local. Writes rows still held back (the run ended normally with non-finite rows only).
   void finish();
+  // Local. The last kept row's value in `column` (the row the continued run wrote last at or before
+  // the step it is resumed from), or nothing if no row was kept or it has no such column.
+  std::optional<double> last_kept(const std::string& column) const;
 
  private:
   std::string path_;

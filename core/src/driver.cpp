@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <numbers>
 #include <ostream>
 
 #include "diagnostics_file.hpp"
@@ -307,6 +308,33 @@ void Driver::open_diagnostics(bool continues) {
   diagnostics_opened_ = true;
 }
 
+ExactAccumulator Driver::take_energy_input() {
+  ExactAccumulator joules;
+  for (std::size_t n = 0; n < components_.size(); ++n)
+    if (runs_here(n)) components_[n]->take_energy_input(joules);
+  return joules;
+}
+
+// Where the budget's first row counts from. A new run: now. A resumed run: the last row the run it
+// continues wrote, whose total energy diagnostics.csv keeps, because the components' input counts
+// (restart state) run from that row; without that row (a new output folder) the counts restart now.
+void Driver::start_budget(double energy) {
+  int from_row = 0;
+  if (rank_ == 0) {
+    budget_ = {.energy = energy, .time = clock_.time()};
+    if (restored_ && diagnostics_file_) {
+      const auto kept_energy = diagnostics_file_->last_kept("total_energy");
+      const auto kept_time = diagnostics_file_->last_kept("time");
+      if (kept_energy && kept_time && diagnostics_file_->last_kept("energy_in")) {
+        budget_ = {.energy = *kept_energy, .time = *kept_time};
+        from_row = 1;
+      }
+    }
+  }
+  MERIDIAN_MPI(MPI_Bcast(&from_row, 1, MPI_INT, 0, comm_), comm_);
+  if (!from_row) take_energy_input();  // counted before this run's first row: not part of its budget
+}
+
 void Driver::write_diagnostics() {
   // Every rank lists every component's means (zero where it does not run) so the sums line up.
   std::vector<GlobalMean> means;
@@ -321,17 +349,26 @@ void Driver::write_diagnostics() {
   }
   std::vector<ExactAccumulator> sums;
   sums.push_back(joules);
+  sums.push_back(take_energy_input());
   for (const GlobalMean& m : means) sums.push_back(m.weighted), sums.push_back(m.weight);
   const std::vector<double> total = reproducible_sums(std::move(sums), comm_);
   if (rank_ != 0) return;
-  std::string header = "step,time,total_energy";
+  // The budget since the last row: what entered, how the total changed, and what neither explains.
+  const double energy_in = total[1], change = total[0] - budget_.energy, residual = change - energy_in;
+  const double seconds = clock_.time() - budget_.time;
+  const double sphere = 4 * std::numbers::pi * slots_[0].grid->radius() * slots_[0].grid->radius();
+  if (seconds > 0) budget_.net_in = energy_in / (sphere * seconds), budget_.residual = residual / (sphere * seconds);
+  budget_.has_row = budget_.has_row || seconds > 0;
+  budget_.energy = total[0];
+  budget_.time = clock_.time();
+  std::string header = "step,time,total_energy,energy_in,energy_change,budget_residual";
   for (const GlobalMean& m : means) header += ',' + m.name;
-  char buf[64];
+  char buf[128];
   std::string row = std::to_string(clock_.step());
-  std::snprintf(buf, sizeof buf, ",%.17g,%.17g", clock_.time(), total[0]);
+  std::snprintf(buf, sizeof buf, ",%.17g,%.17g,%.17g,%.17g,%.17g", clock_.time(), total[0], energy_in, change, residual);
   row += buf;
   for (std::size_t m = 0; m < means.size(); ++m) {
-    std::snprintf(buf, sizeof buf, ",%.17g", total[2 * m + 2] > 0 ? total[2 * m + 1] / total[2 * m + 2] : 0.0);
+    std::snprintf(buf, sizeof buf, ",%.17g", total[2 * m + 3] > 0 ? total[2 * m + 2] / total[2 * m + 3] : 0.0);
     row += buf;
   }
   // A failure is agreed on with the next stop agreement (agree_to_stop), not here: no extra collective.

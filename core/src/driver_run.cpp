@@ -51,6 +51,7 @@ RunSummary Driver::run(OutputSink& sink, const volatile std::sig_atomic_t* stop_
   if (!diagnostics_opened_) open_diagnostics(restored_);
   summary.first_step = clock_.step();
   summary.initial_energy = total_energy();
+  start_budget(summary.initial_energy);
   const long long diag_every = config_.integer("diagnostics.every") ? config_.integer("diagnostics.every") : coupling_steps_;
   const long long output_every = config_.integer("output.every");
   const long long restart_every = config_.integer("restart.every");
@@ -101,7 +102,7 @@ RunSummary Driver::run(OutputSink& sink, const volatile std::sig_atomic_t* stop_
       ScopedTimer t("restart");
       summary.last_restart = sink.write_restart(clock_, outputs(), state_settings_);
     }
-    if (due(progress_every) || clock_.done()) report_progress(wall_start, summary.first_step, summary.initial_energy);
+    if (due(progress_every) || clock_.done()) report_progress(wall_start, summary.first_step);
     if (stop && !clock_.done()) {
       summary.stopped_early = true;
       break;
@@ -121,8 +122,8 @@ RunSummary Driver::run(OutputSink& sink, const volatile std::sig_atomic_t* stop_
   return summary;
 }
 
-void Driver::report_progress(double wall_start, long long first_step, double initial_energy) {
-  const double energy = total_energy();  // collective: every rank calls report_progress
+// The budget figures are the last diagnostics row's: no extra reduction here.
+void Driver::report_progress(double wall_start, long long first_step) {
   if (!log_) return;
   const long long done = clock_.step() - first_step;
   const double wall = MPI_Wtime() - wall_start;
@@ -130,12 +131,14 @@ void Driver::report_progress(double wall_start, long long first_step, double ini
   const double simulated_years = double(done) * clock_.dt() / (seconds_per_day * days_per_year);
   const double sypd = wall > 0 ? simulated_years / (wall / seconds_per_day) : 0.0;
   const double eta = per_step * double(clock_.total_steps() - clock_.step());
-  const double drift = initial_energy != 0 ? (energy - initial_energy) / std::fabs(initial_energy) : 0.0;
-  char buf[256];
-  std::snprintf(buf, sizeof buf,
-                "step %lld/%lld (%5.1f%%)  %s  %.3g ms/step  %.3g SYPD  ETA %s  energy drift %+.3e", clock_.step(),
+  char budget[96] = "energy budget: no row yet";
+  if (budget_.has_row)
+    std::snprintf(budget, sizeof budget, "net in %+.3g W m-2, budget residual %+.1e W m-2", budget_.net_in,
+                  budget_.residual);
+  char buf[320];
+  std::snprintf(buf, sizeof buf, "step %lld/%lld (%5.1f%%)  %s  %.3g ms/step  %.3g SYPD  ETA %s  %s", clock_.step(),
                 clock_.total_steps(), 100.0 * double(clock_.step()) / double(std::max(1LL, clock_.total_steps())),
-                clock_.date().c_str(), per_step * 1e3, sypd, hms(eta).c_str(), drift);
+                clock_.date().c_str(), per_step * 1e3, sypd, hms(eta).c_str(), budget);
   *log_ << buf << std::endl;
 }
 

@@ -107,8 +107,10 @@ class Driver {
  private:
   void write_diagnostics();
   void finish_diagnostics();
+  void start_budget(double energy);
+  ExactAccumulator take_energy_input();
   bool agree_to_stop(const volatile std::sig_atomic_t* flag);
-  void report_progress(double wall_start, long long first_step, double initial_energy);
+  void report_progress(double wall_start, long long first_step);
   void report_timings(double loop_seconds, long long intervals);
   void lay_out(const std::vector<double>& work);
   void set_up();
@@ -144,6 +146,13 @@ class Driver {
   std::shared_ptr<DiagnosticsFile> diagnostics_file_;  // rank 0's diagnostics.csv, once opened
   std::string diagnostics_failure_;                    // rank 0: why the last row could not be written
   bool diagnostics_opened_ = false;
+  // The energy budget since the last diagnostics row: its total energy and time (rank 0), and the
+  // last row's net input and residual as mean fluxes over the sphere (W m-2) for the progress line.
+  struct Budget {
+    double energy = 0, time = 0;
+    double net_in = 0, residual = 0;
+    bool has_row = false;
+  } budget_;
 };
 
 }  // namespace meridian::core
