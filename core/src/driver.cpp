@@ -250,7 +250,7 @@ void Driver::validate() const {
   }
   for (const char* key : {"run.steps", "output.every", "restart.every", "diagnostics.every", "run.progress_every"}) {
     const long long v = config_.integer(key);
-    if (v % coupling_steps_ != 0)
+    if (v > 0 && v % coupling_steps_ != 0)
       fail(std::string(key) + " = " + std::to_string(v) + " is not a multiple of coupling.every = " +
            std::to_string(coupling_steps_) + " (output happens between coupling intervals)");
   }

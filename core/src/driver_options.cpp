@@ -29,7 +29,10 @@ void declare_driver_options(OptionRegistry& o) {
                "deleted once every check has passed, just before the first write)");
   o.add_integer("output.every", 48, "steps", "history output interval; the last step is written too (0 = none)")
       .range(0, 1e15);
-  o.add_integer("diagnostics.every", 0, "steps", "diagnostics.csv interval (0 = every coupling interval)").range(0, 1e15);
+  o.add_integer("diagnostics.every", -1, "steps",
+                "diagnostics.csv interval (-1 = once a simulated day, in whole coupling intervals; 0 = every "
+                "coupling interval)")
+      .range(-1, 1e15);
   declare_health_options(o);  // diagnostics.check_every, next to its section
   o.add_integer("restart.every", 0, "steps", "restart interval (0 = only at the end of the run)").range(0, 1e15);
   o.add_text("restart.from", "", "restart file to start from (empty = initial conditions)");

@@ -262,3 +262,14 @@ TEST_CASE("a run resumed between rows writes the straight run's rows; in a new f
   CHECK(r[0].in < 0.75 * s[1].in);
   CHECK(r[1].in == s[2].in);
 }
+
+TEST_CASE("diagnostics rows: by default once a simulated day; 0 is every coupling interval",
+          "[budget][diagnostics]") {
+  // run.dt = 600 s, coupling.every = 2: 72 intervals (144 steps) a day.
+  std::vector<long long> steps;
+  for (const Row& r : rows(straight_run("daily", {"--diagnostics.every=-1", "--run.steps=300"}))) steps.push_back(r.step);
+  CHECK(steps == std::vector<long long>{0, 144, 288});  // on schedule only: a resumed run writes the same rows
+  steps.clear();
+  for (const Row& r : rows(straight_run("every", {"--diagnostics.every=0", "--run.steps=6"}))) steps.push_back(r.step);
+  CHECK(steps == std::vector<long long>{0, 2, 4, 6});
+}

@@ -8,6 +8,6 @@ command -v cdo >/dev/null || { echo "check_cdo: cdo is not installed (scripts/se
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$mpiexec" -n 2 --oversubscribe "$bin" --config "$src/configs/default.ini" --grid.nx=36 --grid.ny=18 \
-  --run.steps=20 --output.every=10 --restart.every=0 --output.dir="$work/run" >"$work/log" 2>&1 \
+  --run.steps=20 --output.every=10 --diagnostics.every=10 --restart.every=0 --output.dir="$work/run" >"$work/log" 2>&1 \
   || { cat "$work/log"; exit 1; }
 /usr/bin/python3 "$checker" "$work/run" 20

@@ -108,6 +108,7 @@ class Driver {
   void write_diagnostics();
   void finish_diagnostics();
   void start_budget(double energy);
+  long long diagnostics_interval() const;
   ExactAccumulator take_energy_input();
   bool agree_to_stop(const volatile std::sig_atomic_t* flag);
   void report_progress(double wall_start, long long first_step);
