@@ -66,6 +66,7 @@ Driver::Driver(MPI_Comm comm, const Config& config, std::vector<std::unique_ptr<
   plan_ = resolve_couplings(config_, coupling_parties());  // config alone: fails before any allocation
   set_up();
   state_settings_ = describe_state();
+  scheduled_splits_ = parse_resplits();
 }
 
 // Every component and mediator as the coupling rules see them: components first, in order.
@@ -170,21 +171,41 @@ void Driver::lay_out(const std::vector<double>& work) {
     cost.clear();
     for (const Slot& s : slots_) cost.push_back(double(s.grid->nx()) * s.grid->ny());
   }
-  const std::vector<int> ranks = resolve_split(config_, names, size_, cost);
-  int first = 0, mine = -1;
+  place(resolve_split(config_, names, size_, cost));
+}
+
+// Where each component of the concurrent layout runs with `ranks` ranks each (consecutive, in order).
+// Arithmetic only, the same on every rank: throws the same ConfigError everywhere for a split in
+// which a component's grid has no process grid with blocks as wide as its halo.
+std::vector<Placement> Driver::concurrent_placements(const std::vector<int>& ranks) const {
+  std::vector<Placement> out;
+  int first = 0;
+  for (std::size_t n = 0; n < slots_.size(); ++n) {
+    const GlobalGrid g{slots_[n].grid->nx(), slots_[n].grid->ny(), true, false};
+    const ProcessGrid p = ranks[n] >= 1 ? automatic_process_grid(g.nx, g.ny, ranks[n]) : ProcessGrid{0, 0};
+    const int need = std::max(1, components_[n]->halo_width());
+    if (ranks[n] < 1 || p.px * p.py != ranks[n] || g.nx / p.px < need || g.ny / p.py < need)
+      throw ConfigError(rank_, "coupling.layout = concurrent",
+                        components_[n]->name() + " on " + std::to_string(ranks[n]) + " ranks: the " +
+                            std::to_string(g.nx) + "x" + std::to_string(g.ny) +
+                            " grid has no process grid with blocks of at least " + std::to_string(need) +
+                            " cells (its halo width); give it fewer ranks");
+    out.push_back({g, p, first});
+    first += ranks[n];
+  }
+  return out;
+}
+
+// Concurrent layout: each component on its ranks, this rank's own with its communicator and blocks.
+void Driver::place(const std::vector<int>& ranks) {
+  const std::vector<Placement> placements = concurrent_placements(ranks);
+  int mine = -1;
   for (std::size_t n = 0; n < slots_.size(); ++n) {
     Slot& s = slots_[n];
-    const GlobalGrid g{s.grid->nx(), s.grid->ny(), true, false};
-    const ProcessGrid p = automatic_process_grid(g.nx, g.ny, ranks[n]);
-    const int need = std::max(1, components_[n]->halo_width());
-    if (p.px * p.py != ranks[n] || g.nx / p.px < need || g.ny / p.py < need)
-      throw ConfigError(rank_, "coupling.layout = concurrent",
-                        names[n] + " on " + std::to_string(ranks[n]) + " ranks: the " + std::to_string(g.nx) + "x" +
-                            std::to_string(g.ny) + " grid has no process grid with blocks of at least " +
-                            std::to_string(need) + " cells (its halo width); give it fewer ranks");
-    s.placement = {g, p, first};
-    if (rank_ >= first && rank_ < first + ranks[n]) mine = int(n);
-    first += ranks[n];
+    s.placement = placements[n];
+    s.comm = Comm();
+    s.decomposition.reset();
+    if (s.placement.holds(rank_)) mine = int(n);
   }
   Comm own = Comm::split(comm_, mine, rank_);
   Slot& s = slots_[std::size_t(mine)];

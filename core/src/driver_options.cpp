@@ -18,6 +18,9 @@ void declare_driver_options(OptionRegistry& o) {
   o.add_choice("coupling.layout", "sequential", {"sequential", "concurrent"},
                "sequential: every component on every rank, one after the other; concurrent: each component on "
                "its own ranks (<component>.ranks), all advancing at the same time. Same answers either way");
+  o.add_text("coupling.resplit", "",
+             "concurrent layout: re-splits at given steps, 'STEP:R1,R2,... STEP:...' with one rank count per "
+             "component in order; state moves in memory and answers do not change");
   o.add_text("coupling.components", "",
              "the components of this run, in order, separated by spaces (empty = every component the program has)");
   o.add_text("coupling.mediators", "",

@@ -1,6 +1,7 @@
 // The time loop and its reports; construction and validation are in driver.cpp.
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <ostream>
 #include <sstream>
 
@@ -87,7 +88,15 @@ RunSummary Driver::run(OutputSink& sink, const volatile std::sig_atomic_t* stop_
   const double writing_before = writing();
   long long intervals = 0;
   const double interval = double(coupling_steps_) * clock_.dt();
+  // A resumed run takes up the split it would have had by now; then each scheduled one on time.
+  if (!scheduled_splits_.empty() && scheduled_splits_.begin()->first <= clock_.step()) {
+    auto latest = scheduled_splits_.upper_bound(clock_.step());
+    resplit(std::prev(latest)->second);
+  }
   while (!clock_.done() && !summary.stopped_early) {
+    if (const auto due_split = scheduled_splits_.find(clock_.step());
+        due_split != scheduled_splits_.end() && clock_.step() > summary.first_step)
+      resplit(due_split->second);
     coupler_->exchange(clock_.time(), clock_.step() == 0);
     advance_components(interval);
     ++intervals;

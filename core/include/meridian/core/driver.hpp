@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -98,6 +99,19 @@ class Driver {
   // Wall seconds of `intervals` coupling intervals of each component on this rank (0 for those that
   // do not run here), advancing the state: a calibration for automatic rank counts. Collective.
   std::vector<double> time_intervals(int intervals);
+  // Concurrent layout: moves ranks between components now (a coupling boundary), `ranks` per
+  // component in order, adding up to the run's size. Every restart field moves to the new blocks
+  // (core/src/driver_resplit.cpp), so the answers do not change. Logs one line. Collective; throws
+  // ConfigError on every rank for a split that does not fit.
+  void resplit(const std::vector<int>& ranks);
+  // Ranks per component now.
+  std::vector<int> current_split() const;
+  // The re-splits made so far: at which step, to which split.
+  struct Split {
+    long long step;
+    std::vector<int> ranks;
+  };
+  const std::vector<Split>& splits() const noexcept { return splits_; }
   // Total energy (J), by the reproducible sum: the same bits on any rank count. Collective.
   double total_energy() const;
   // Bytes of field storage on this rank, and of one history output of all components.
@@ -114,6 +128,9 @@ class Driver {
   void report_progress(double wall_start, long long first_step);
   void report_timings(double loop_seconds, long long intervals);
   void lay_out(const std::vector<double>& work);
+  std::vector<Placement> concurrent_placements(const std::vector<int>& ranks) const;
+  void place(const std::vector<int>& ranks);
+  std::map<long long, std::vector<int>> parse_resplits() const;
   void set_up();
   std::vector<CouplingParty> coupling_parties() const;
   std::vector<StateSetting> describe_state() const;  // collective: fixed fields' digests
@@ -147,6 +164,8 @@ class Driver {
   std::shared_ptr<DiagnosticsFile> diagnostics_file_;  // rank 0's diagnostics.csv, once opened
   std::string diagnostics_failure_;                    // rank 0: why the last row could not be written
   bool diagnostics_opened_ = false;
+  std::map<long long, std::vector<int>> scheduled_splits_;  // coupling.resplit: step -> ranks
+  std::vector<Split> splits_;
   // The energy budget since the last diagnostics row: its total energy and time (rank 0), and the
   // last row's net input and residual as mean fluxes over the sphere (W m-2) for the progress line.
   struct Budget {
