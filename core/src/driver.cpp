@@ -64,9 +64,29 @@ Driver::Driver(MPI_Comm comm, const Config& config, std::vector<std::unique_ptr<
   }
   lay_out(work);
   plan_ = resolve_couplings(config_, coupling_parties());  // config alone: fails before any allocation
+  const double set_up_start = MPI_Wtime();
   set_up();
+  double set_up_seconds = MPI_Wtime() - set_up_start;
   state_settings_ = describe_state();
   scheduled_splits_ = parse_resplits();
+  for (const auto& c : components_) {
+    const std::string key = c->name() + ".synthetic_cost";
+    if (!config_.has(key)) {
+      synthetic_.push_back({});
+      continue;
+    }
+    synthetic_.push_back({config_.real(key), config_.real(c->name() + ".synthetic_swing"),
+                          config_.real(c->name() + ".synthetic_period")});
+  }
+  if (config_.has("coupling.rebalance") && config_.text("coupling.rebalance") == "auto") {
+    if (!concurrent_)
+      throw ConfigError(rank_, "coupling.rebalance = auto", "moves ranks between components: set coupling.layout = concurrent");
+    balance_.every = config_.integer("coupling.rebalance_every");
+    balance_.gain = config_.real("coupling.rebalance_gain");
+    // Until a move is measured, its cost is guessed as one set-up (most of what a move does).
+    MERIDIAN_MPI(MPI_Allreduce(MPI_IN_PLACE, &set_up_seconds, 1, MPI_DOUBLE, MPI_MAX, comm_), comm_);
+    balance_.move_seconds = set_up_seconds;
+  }
 }
 
 // Every component and mediator as the coupling rules see them: components first, in order.

@@ -21,6 +21,16 @@ void declare_driver_options(OptionRegistry& o) {
   o.add_text("coupling.resplit", "",
              "concurrent layout: re-splits at given steps, 'STEP:R1,R2,... STEP:...' with one rank count per "
              "component in order; state moves in memory and answers do not change");
+  o.add_choice("coupling.rebalance", "off", {"off", "auto"},
+               "concurrent layout: auto moves ranks between components when their measured costs drift "
+               "(components with <name>.ranks set keep theirs)");
+  o.add_integer("coupling.rebalance_every", 20, "intervals", "coupling intervals between two looks at the measured costs")
+      .range(1, 1e9)
+      .applies_only_with("coupling.rebalance", "auto");
+  o.add_real("coupling.rebalance_gain", 0.1, "1",
+             "re-split when the predicted interval time falls by more than this fraction, after the cost of moving")
+      .range(0, 1)
+      .applies_only_with("coupling.rebalance", "auto");
   o.add_text("coupling.components", "",
              "the components of this run, in order, separated by spaces (empty = every component the program has)");
   o.add_text("coupling.mediators", "",
@@ -45,6 +55,7 @@ void declare_driver_options(OptionRegistry& o) {
 
 void declare_component_options(OptionRegistry& o, const Component& c) {
   declare_ranks_option(o, c.name());
+  declare_synthetic_cost_options(o, c.name());
   declare_refine_option(o, c.name());
   declare_coupling_options(o, c.name(), c.imports());
 }

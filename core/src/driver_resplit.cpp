@@ -10,6 +10,7 @@
 
 #include "meridian/core/driver.hpp"
 #include "meridian/core/error.hpp"
+#include "meridian/core/layout.hpp"
 #include "meridian/core/redistribution.hpp"
 #include "meridian/core/timers.hpp"
 
@@ -79,9 +80,9 @@ std::vector<int> Driver::current_split() const {
   return ranks;
 }
 
-void Driver::resplit(const std::vector<int>& ranks) {
+double Driver::resplit(const std::vector<int>& ranks, const std::string& why) {
   const std::vector<int> before = current_split();
-  if (ranks == before) return;
+  if (ranks == before) return 0.0;
   ScopedTimer timer("re-split");
   const double start = MPI_Wtime();
   const std::vector<Placement> target = concurrent_placements(ranks);
@@ -130,18 +131,88 @@ void Driver::resplit(const std::vector<int>& ranks) {
     }
     components_[n]->restarted(clock_.time());
   }
-  double total_bytes = bytes;
+  double total_bytes = bytes, seconds = MPI_Wtime() - start;
   MERIDIAN_MPI(MPI_Allreduce(MPI_IN_PLACE, &total_bytes, 1, MPI_DOUBLE, MPI_SUM, comm_), comm_);
-  const double seconds = MPI_Wtime() - start;
+  MERIDIAN_MPI(MPI_Allreduce(MPI_IN_PLACE, &seconds, 1, MPI_DOUBLE, MPI_MAX, comm_), comm_);
   splits_.push_back({clock_.step(), ranks});
   if (log_) {
     std::string names;
     for (const auto& c : components_) names += (names.empty() ? "" : ",") + c->name();
     char line[160];
-    std::snprintf(line, sizeof line, " at step %lld: moved %.3g MiB of state in %.3g s\n", clock_.step(),
+    std::snprintf(line, sizeof line, " at step %lld: moved %.3g MiB of state in %.3g s", clock_.step(),
                   total_bytes / 1048576.0, seconds);
-    *log_ << "meridian: re-split " << names << " " << joined(before) << " -> " << joined(ranks) << line;
+    *log_ << "meridian: re-split " << names << " " << joined(before) << " -> " << joined(ranks) << line
+          << (why.empty() ? "" : "; " + why) << "\n";
   }
+  return seconds;
+}
+
+std::size_t Driver::own_component() const {
+  for (std::size_t n = 0; n < slots_.size(); ++n)
+    if (runs_here(n)) return n;
+  return 0;
+}
+
+void Driver::start_balance_window(double writes_seconds) {
+  balance_.intervals = 0;
+  balance_.busy_mark = process_timers().total(components_[own_component()]->name());
+  balance_.wall_mark = MPI_Wtime();
+  balance_.writes_mark = writes_seconds;
+}
+
+// coupling.rebalance = auto. Each component's busy time over the window, summed over its ranks, is the
+// work it needs per interval; the split minimising the largest work per rank (resolve_split, ranks
+// pinned by <name>.ranks stay) is taken when it saves more than coupling.rebalance_gain of the
+// interval and, over the next ten windows (or the rest of the run), more than the last move cost. Every rank decides from the same
+// reduced numbers, so all take the same split; where the ranks go never changes an answer.
+void Driver::rebalance_if_due(double writes_seconds) {
+  if (balance_.every == 0 || ++balance_.intervals < balance_.every) return;
+  const std::size_t n_comp = components_.size();
+  std::vector<double> measured(n_comp + 1, 0.0);
+  measured[own_component()] = process_timers().total(components_[own_component()]->name()) - balance_.busy_mark;
+  measured[n_comp] = (MPI_Wtime() - balance_.wall_mark) - (writes_seconds - balance_.writes_mark);
+  MERIDIAN_MPI(MPI_Allreduce(MPI_IN_PLACE, measured.data(), int(measured.size()), MPI_DOUBLE, MPI_SUM, comm_), comm_);
+  const double per = 1.0 / double(balance_.intervals);
+  const double interval_time = measured[n_comp] / double(size_) * per;
+  std::vector<double> work(measured.begin(), measured.begin() + std::ptrdiff_t(n_comp));
+  for (double& w : work) w *= per;
+  const auto slowest = [&](const std::vector<int>& ranks) {
+    double t = 0;
+    for (std::size_t n = 0; n < n_comp; ++n) t = std::max(t, work[n] / ranks[n]);
+    return t;
+  };
+  if (balance_.judging && log_) {
+    char line[200];
+    std::snprintf(line, sizeof line,
+                  "meridian: re-split at step %lld measured: %.4g -> %.4g ms per interval (%+.1f%%; predicted %.4g ms)\n",
+                  splits_.back().step, 1e3 * balance_.before, 1e3 * interval_time,
+                  100.0 * (balance_.before - interval_time) / balance_.before, 1e3 * balance_.predicted);
+    *log_ << line;
+  }
+  balance_.judging = false;
+  const std::vector<int> split = current_split();
+  std::vector<std::string> names;
+  for (const auto& c : components_) names.push_back(c->name());
+  std::vector<int> best = resolve_split(config_, names, size_, work);
+  try {
+    concurrent_placements(best);
+  } catch (const ConfigError&) {
+    best = split;  // the same arithmetic on every rank: every rank keeps the split
+  }
+  const double now = slowest(split), next = slowest(best), saving = now - next;
+  // The saving is counted over the rest of the run, but at most ten windows: costs drift.
+  const double horizon = std::min(double(10 * balance_.every),
+                                  double(clock_.total_steps() - clock_.step()) / double(coupling_steps_));
+  if (best != split && saving > balance_.gain * now && saving * horizon > balance_.move_seconds) {
+    char why[160];
+    std::snprintf(why, sizeof why, "predicted %.4g -> %.4g ms per interval (%.1f%% of the slowest component's time)",
+                  1e3 * interval_time, 1e3 * (interval_time - saving), 100.0 * saving / now);
+    balance_.before = interval_time;
+    balance_.predicted = interval_time - saving;
+    balance_.move_seconds = resplit(best, why);
+    balance_.judging = true;
+  }
+  start_balance_window(writes_seconds);
 }
 
 }  // namespace meridian::core

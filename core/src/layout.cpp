@@ -33,6 +33,18 @@ void declare_ranks_option(OptionRegistry& o, const std::string& component) {
       .applies_only_with("coupling.layout", "concurrent");
 }
 
+void declare_synthetic_cost_options(OptionRegistry& o, const std::string& component) {
+  o.add_real(component + ".synthetic_cost", 0.0, "s",
+             "for balancing studies: after each step " + component +
+                 " sleeps this long per owned cell, times 1 + swing sin(2 pi t / period); answers do not change")
+      .range(0, 1);
+  o.add_real(component + ".synthetic_swing", 0.0, "1",
+             "relative swing of " + component + ".synthetic_cost over time (negative: the opposite phase)")
+      .range(-1, 1);
+  o.add_real(component + ".synthetic_period", 86400.0, "s", "period of the swing of " + component + ".synthetic_cost")
+      .range(1, 1e15);
+}
+
 void declare_refine_option(OptionRegistry& o, const std::string& component) {
   o.add_integer(component + ".refine", 1, "1",
                 component + " grid is this many times finer than grid.nx x grid.ny each way (conservative regridding)")

@@ -51,6 +51,25 @@ cp "$tmp/moving/diagnostics.csv" "$tmp/resumed/"
   --restart.from="$tmp/moving/restart_000048.h5" >"$tmp/resumed.log"
 $compare "$tmp/static" "$tmp/resumed" --files 'atmosphere_000060.h5' 'seaice_000096.h5' 'restart_000096.h5' --diagnostics
 
+# coupling.rebalance = auto with costs that drift apart (a synthetic cost that sleeps, so the balance
+# and not the two cores is measured): the atmosphere's grows while the ocean's shrinks. At least one
+# move must happen, and the files must still be the run's that never moved.
+drift=(--coupling.layout=concurrent
+       --atmosphere.synthetic_cost=3.5e-5 --atmosphere.synthetic_swing=0.9 --atmosphere.synthetic_period=691200
+       --ocean.synthetic_cost=7e-5 --ocean.synthetic_swing=-0.9 --ocean.synthetic_period=691200)
+"$mpiexec" -n 6 "$bin" "${common[@]}" "${drift[@]}" --output.dir="$tmp/drift-static" >"$tmp/drift-static.log"
+"$mpiexec" -n 6 "$bin" "${common[@]}" "${drift[@]}" --output.dir="$tmp/drift-auto" --coupling.rebalance=auto --coupling.rebalance_every=6 \
+  >"$tmp/drift-auto.log"
+grep -q "re-split atmosphere,ocean,land,seaice .*predicted" "$tmp/drift-auto.log" ||
+  { echo "test_resplit: coupling.rebalance = auto did not move ranks as the costs drifted apart"; cat "$tmp/drift-auto.log"; exit 1; }
+grep "re-split" "$tmp/drift-auto.log"
+# splits.csv: the split the run started with, then one row per move, as the log says.
+rows=$(( $(wc -l <"$tmp/drift-auto/splits.csv") - 2 ))
+logged=$(grep -c "re-split atmosphere" "$tmp/drift-auto.log")
+head -1 "$tmp/drift-auto/splits.csv" | grep -q "^step,time,atmosphere_ranks,ocean_ranks,land_ranks,seaice_ranks$"
+[[ $rows -eq $logged ]] || { echo "test_resplit: splits.csv has $rows moves, the log $logged"; exit 1; }
+$compare "$tmp/drift-static" "$tmp/drift-auto" --files 'atmosphere_*.h5' 'ocean_*.h5' 'restart_000096.h5' --diagnostics
+
 # A split that leaves a component no rank, or does not add up: one line naming the key, exit 2.
 set +e
 "$mpiexec" -n 6 "$bin" "${common[@]}" "${concurrent[@]}" --output.dir="$tmp/bad" --coupling.resplit="8:3,3,0,0" \

@@ -21,7 +21,8 @@ std::vector<double> calibrate(const core::Config& config, MPI_Comm world, const 
   MERIDIAN_MPI(MPI_Comm_size(world, &size), world);
   core::Config sequential = config;
   sequential.set("coupling.layout", "sequential");
-  sequential.set("coupling.resplit", "");  // a schedule for the concurrent run, not this probe
+  sequential.set("coupling.resplit", "");  // schedules and balancing are the concurrent run's, not this probe's
+  sequential.set("coupling.rebalance", "off");
   core::Driver probe(world, sequential, registry.make_components(config), registry.make_mediators(config), nullptr);
   probe.time_intervals(1);  // warm-up: first touches of memory, halo plans
   // Each interval timed alone and the median kept: a rank descheduled once (shared cores, a noisy

@@ -103,10 +103,11 @@ class Driver {
   // component in order, adding up to the run's size. Every restart field moves to the new blocks
   // (core/src/driver_resplit.cpp), so the answers do not change. Logs one line. Collective; throws
   // ConfigError on every rank for a split that does not fit.
-  void resplit(const std::vector<int>& ranks);
+  // `why` is appended to the line. Returns the seconds it took (the slowest rank's).
+  double resplit(const std::vector<int>& ranks, const std::string& why = "");
   // Ranks per component now.
   std::vector<int> current_split() const;
-  // The re-splits made so far: at which step, to which split.
+  // The splits of this run so far (concurrent layout): the one it ran from first, then each re-split.
   struct Split {
     long long step;
     std::vector<int> ranks;
@@ -135,6 +136,10 @@ class Driver {
   std::vector<CouplingParty> coupling_parties() const;
   std::vector<StateSetting> describe_state() const;  // collective: fixed fields' digests
   void advance_components(double interval);
+  void sleep_synthetic_cost(std::size_t n, long long steps) const;
+  void rebalance_if_due(double writes_seconds);
+  void start_balance_window(double writes_seconds);
+  std::size_t own_component() const;
 
   // One per component, in registration order.
   struct Slot {
@@ -166,6 +171,21 @@ class Driver {
   bool diagnostics_opened_ = false;
   std::map<long long, std::vector<int>> scheduled_splits_;  // coupling.resplit: step -> ranks
   std::vector<Split> splits_;
+  struct SyntheticCost {
+    double per_cell = 0, swing = 0, period = 1;
+  };
+  std::vector<SyntheticCost> synthetic_;  // per component: <name>.synthetic_*
+  // coupling.rebalance = auto: what was measured since the last look, and the last move's figures.
+  struct Balance {
+    long long every = 0;  // intervals between looks; 0 = off
+    double gain = 0;
+    long long intervals = 0;
+    double busy_mark = 0, wall_mark = 0, writes_mark = 0;
+    double move_seconds = 0;       // the last move's cost (an estimate before the first)
+    double predicted = 0;          // the last move's predicted interval time, s
+    double before = 0;             // the measured interval time before it, s
+    bool judging = false;          // the next look reports the last move's measured gain
+  } balance_;
   // The energy budget since the last diagnostics row: its total energy and time (rank 0), and the
   // last row's net input and residual as mean fluxes over the sphere (W m-2) for the progress line.
   struct Budget {

@@ -34,6 +34,9 @@ struct Placement {
 // Declares "<component>.ranks" (concurrent layout) under the component's own section. Call it right
 // after the component's declare_options so --help lists it with them.
 void declare_ranks_option(OptionRegistry& options, const std::string& component);
+// Declares "<component>.synthetic_cost", "_swing" and "_period": a sleep after each step in proportion
+// to the owned cells, for measuring load balancing on machines whose cores cannot run every rank.
+void declare_synthetic_cost_options(OptionRegistry& options, const std::string& component);
 // Declares "<component>.refine": the component runs on a grid `refine` times finer each way than the
 // run's grid.nx x grid.ny (the coupler regrids conservatively).
 void declare_refine_option(OptionRegistry& options, const std::string& component);
