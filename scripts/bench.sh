@@ -2,10 +2,13 @@
 # Runs meridian's benchmarks against their baselines and prints one table:
 #   halo exchange vs raw MPI at 4096x4096 (bandwidth-bound) and 64x64 (latency-bound), width 2,
 #   4 fields; the N=4096 heat stencil (50 steps) vs a hand-written MPI version and vs STREAM;
-#   a parallel HDF5 history write (+fsync) of 4 fields vs raw POSIX write+fsync of the same bytes;
+#   a parallel HDF5 history write (+fsync) of 4 fields vs raw POSIX write+fsync of the same bytes
+#   (the file's), 5 interleaved repeats: medians, their ratio and min..max of each;
 #   the coupled model (144x72, 96 steps) in cell updates/s per rank vs STREAM triad / 16 B, and per
 #   layout the coupler's atmosphere <-> ocean redistribution (gather + scatter on the run's
-#   placements) in GB/s vs raw MPI Isend/Irecv of the same messages (redistribution_<layout> rows).
+#   placements) in GB/s vs raw MPI Isend/Irecv of the same messages (redistribution_<layout> rows);
+#   set-up of the stock model at SETUP_RANKS (default 1 2 4 8 16 32 64, oversubscribed) ranks with
+#   the same 32 x 16 cells per rank: time, memory growth and per-rank plan sizes (weak scaling).
 # Usage: scripts/bench.sh [--quick] [--no-build]     RANKS=2 by default; MERIDIAN_BUILD_DIR=build.
 # IO_NX (default 4096: 4 fields = 512 MiB; 8192 = 2 GiB) sets the io grid; IO_DIR (default: the
 # current directory) the file system it writes to, in a scratch folder removed afterwards.
@@ -50,6 +53,10 @@ run stencil --nx "$big" --steps "$steps" "${repeats[@]}"
 run io --nx "$io_nx" --ny "$io_nx" --fields 4 --dir "$io_dir" "${repeats[@]}"
 # Concurrent layout needs a rank per component: compare layouts from 3 ranks up.
 if [[ "${RANKS:-2}" -ge 3 ]]; then run coupled --layout both "${repeats[@]}"; else run coupled "${repeats[@]}"; fi
+if [[ $quick -eq 1 ]]; then setup_ranks=${SETUP_RANKS:-1 4 16}; else setup_ranks=${SETUP_RANKS:-1 2 4 8 16 32 64}; fi
+for n in $setup_ranks; do
+  mpirun -n "$n" --oversubscribe "$bench" setup --nx 32 --ny 16 --dir "$io_dir" --json | tee -a "$out" >/dev/null
+done
 
 /usr/bin/python3 - "$out" <<'PY'
 import json, sys
@@ -66,8 +73,11 @@ for r in rows:
         print(f"# {r['name']}: checksum {r['checksum']:.15g} (meridian) vs {r['baseline_checksum']:.15g} (hand-written): "
               f"{'identical' if r['checksums_equal'] == 'yes' else 'DIFFERENT'}; {r['mlups']:.0f} MLUP/s")
     if "raw_seconds" in r:
-        print(f"# {r['name']}: {r['seconds']:.3g} s for {r['bytes'] / 2**20:.0f} MiB (write_history {r['write_history_seconds']:.3g} s "
-              f"+ fsync) vs {r['raw_seconds']:.3g} s raw write+fsync, process grid {r['process_grid']}")
+        print(f"# {r['name']}: median {r['seconds']:.3g} s [{r['min_seconds']:.3g}..{r['max_seconds']:.3g}] for "
+              f"{r['file_bytes'] / 2**20:.0f} MiB ({r['bytes'] / 2**20:.0f} MiB of fields; write_history {r['write_history_seconds']:.3g} s "
+              f"+ fsync) vs raw write+fsync of the same bytes median {r['raw_seconds']:.3g} s "
+              f"[{r['min_raw_seconds']:.3g}..{r['max_raw_seconds']:.3g}], {r['repeats']} interleaved repeats; "
+              f"ratio of medians {r['ratio']:.3g}, process grid {r['process_grid']}")
     if "seconds_per_simulated_day" in r:
         split = ", ".join(f"{p} {r[p + '_fraction'] * 100:.0f}%" for p in ("atmosphere", "ocean", "land", "coupler", "other")
                           if r.get(p + "_fraction") is not None)
@@ -80,6 +90,13 @@ for r in rows:
     if "us_per_exchange" in r:
         print(f"# {r['name']}: {r['us_per_exchange']:.1f} us per exchange vs {r['raw_us_per_exchange']:.1f} us raw, "
               f"{r['bytes_per_rank']} bytes per rank, process grid {r['process_grid']}")
+setup = [r for r in rows if r["name"].startswith("setup_")]
+if setup:
+    print(f"# set-up, weak scaling ({setup[0]['name']}): per rank, largest over ranks; halo bytes per exchange of one level")
+    print(f"# {'ranks':>5} {'grid':>9} {'setup_s':>9} {'rss+KiB':>8} {'halo_msgs':>9} {'halo_B':>7} {'coupler_msgs':>12} {'coupler_B':>9}")
+    for r in setup:
+        print(f"# {r['ranks']:>5} {r['process_grid']:>9} {r['value']:>9.3g} {r['max_setup_rss_kib']:>8.0f} {r['max_halo_messages']:>9.0f} "
+              f"{r['max_halo_bytes_per_level']:>7.0f} {r['max_coupler_messages']:>12.0f} {r['max_coupler_bytes']:>9.0f}")
 print("# ratio >= 1: meridian at least as fast as its baseline (traffic and coupled rows: fraction of STREAM triad; "
       "redistribution: '-' where every route is local, nothing crosses ranks)")
 PY

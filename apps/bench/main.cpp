@@ -4,6 +4,7 @@
 //   mpirun -n 2 meridian-bench stream
 //   mpirun -n 2 meridian-bench io --nx 8192 --ny 8192 --fields 4
 //   mpirun -n 2 meridian-bench coupled --nx 144 --ny 72 --steps 96
+//   mpirun -n 16 --oversubscribe meridian-bench setup --nx 32 --ny 16
 // Errors print one line to stderr and end every rank with a non-zero status.
 
 #include <mpi.h>
@@ -18,6 +19,7 @@
 #include "meridian/core/error.hpp"
 #include "options.hpp"
 #include "report.hpp"
+#include "setup_bench.hpp"
 #include "stencil_bench.hpp"
 #include "stream_bench.hpp"
 
@@ -41,6 +43,8 @@ int run(int argc, char** argv, MPI_Comm world) {
     results = run_io(options, world);
   else if (options.command == "coupled")
     results = run_coupled(options, world);
+  else if (options.command == "setup")
+    results = run_setup(options, world);
   else
     results = run_stream(options, world);
   print_results(results, options.json, rank);

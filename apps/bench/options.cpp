@@ -34,6 +34,7 @@ const char* usage() {
          "       meridian-bench stream  [--stream-mib M] [--repeats R] [--json]\n"
          "       meridian-bench io      [--nx N] [--ny N] [--fields F] [--width W] [--px P] [--py P] [--repeats R]\n"
          "                              [--dir PARENT] [--json]\n"
+         "       meridian-bench setup   [--nx 32] [--ny 16] [--px P] [--py P] [--layout sequential|concurrent] [--dir PARENT] [--json]\n"
          "       meridian-bench coupled [--nx 144] [--ny 72] [--steps 96] [--config FILE] [--px P] [--py P]\n"
          "                              [--layout sequential|concurrent|both] [--repeats R] [--stream-mib M] [--dir PARENT] [--json]\n"
          "io: collective HDF5 history write (+fsync) of F global nx x ny float64 fields vs each rank\n"
@@ -41,11 +42,13 @@ const char* usage() {
          "    in-process, cell updates/s per rank vs STREAM triad; per layout also redistribution_<layout>:\n"
          "    the coupler's atmosphere <-> ocean gather+scatter on that run's placements (ocean.refine\n"
          "    included), GB/s vs raw MPI Isend/Irecv of the same messages. --dir: where the scratch folder\n"
-         "    goes (default: the current directory); it is removed afterwards.\n";
+         "    goes (default: the current directory); it is removed afterwards. setup: the stock model built\n"
+         "    (not run) on --nx x --ny cells PER RANK (weak scaling): set-up time and memory, per-rank halo\n"
+         "    and coupler plan sizes; concurrent: half the ranks to the atmosphere, a quarter to each surface.\n";
 }
 
 Options parse_options(int argc, char** argv) {
-  if (argc < 2) fail("missing command (halo, stencil, stream, io or coupled)");
+  if (argc < 2) fail("missing command (halo, stencil, stream, io, coupled or setup)");
   Options o;
   o.command = argv[1];
   // `--help` anywhere answers with the usage, before any other argument is judged.
@@ -55,9 +58,9 @@ Options parse_options(int argc, char** argv) {
       return o;
     }
   const std::string& c = o.command;
-  if (c != "halo" && c != "stencil" && c != "stream" && c != "io" && c != "coupled")
-    fail("unknown command '" + c + "' (halo, stencil, stream, io or coupled)");
-  const bool pgrid = c == "halo" || c == "io" || c == "coupled";
+  if (c != "halo" && c != "stencil" && c != "stream" && c != "io" && c != "coupled" && c != "setup")
+    fail("unknown command '" + c + "' (halo, stencil, stream, io, coupled or setup)");
+  const bool pgrid = c == "halo" || c == "io" || c == "coupled" || c == "setup";
   bool nx_given = false, ny_given = false, steps_given = false;
   for (int a = 2; a < argc; ++a) {
     const std::string_view arg = argv[a];
@@ -78,10 +81,10 @@ Options parse_options(int argc, char** argv) {
     else if (key == "steps" && (c == "stencil" || c == "coupled"))
       o.steps = static_cast<int>(parse_integer(key, value, 1)), steps_given = true;
     else if (key == "repeats") o.repeats = static_cast<int>(parse_integer(key, value, 1));
-    else if (key == "stream-mib" && c != "halo" && c != "io") o.stream_mib = parse_positive(key, value);
-    else if (key == "dir" && (c == "io" || c == "coupled")) o.dir = value;
+    else if (key == "stream-mib" && c != "halo" && c != "io" && c != "setup") o.stream_mib = parse_positive(key, value);
+    else if (key == "dir" && (c == "io" || c == "coupled" || c == "setup")) o.dir = value;
     else if (key == "config" && c == "coupled") o.config = value;
-    else if (key == "layout" && c == "coupled") o.layout = value;
+    else if (key == "layout" && (c == "coupled" || c == "setup")) o.layout = value;
     else fail("unknown option --" + std::string(key) + " for '" + c + "'");
   }
   if (c == "coupled") {
@@ -97,6 +100,14 @@ Options parse_options(int argc, char** argv) {
     return o;
   }
   if (o.dir.empty()) fail("--dir wants a folder");
+  if (c == "setup") {
+    // A per-rank block of the model's 2:1 shape unless given.
+    if (!nx_given) o.nx = 32;
+    if (!ny_given) o.ny = std::max(1, o.nx / 2);
+    if (o.layout != "sequential" && o.layout != "concurrent")
+      fail("--layout '" + o.layout + "' is not one of sequential, concurrent");
+    return o;
+  }
   if (o.ny == 0) o.ny = o.nx;
   return o;
 }

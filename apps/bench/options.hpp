@@ -1,5 +1,5 @@
 #pragma once
-// Command line of meridian-bench: `meridian-bench <halo|stencil|stream|io|coupled> [--key value ...] [--json]`.
+// Command line of meridian-bench: `meridian-bench <halo|stencil|stream|io|coupled|setup> [--key value ...] [--json]`.
 // Every rank parses the same argv, so a bad option fails on every rank alike (ConfigError).
 
 #include <string>
@@ -7,8 +7,8 @@
 namespace meridian::bench {
 
 struct Options {
-  std::string command;  // halo, stencil, stream, io or coupled
-  int nx = 4096;        // global cells along x (coupled: 144; 0 = the config file's)
+  std::string command;  // halo, stencil, stream, io, coupled or setup
+  int nx = 4096;        // global cells along x (coupled: 144; 0 = the config file's; setup: per rank, 32)
   int ny = 0;           // global cells along y; 0 = same as nx (coupled: nx / 2; 0 = the config file's)
   int width = 2;        // halo width (halo; io: the halo the written fields carry, as the atmosphere's)
   int fields = 4;       // fields per exchange (halo) or per file (io)
@@ -18,7 +18,7 @@ struct Options {
   double stream_mib = 64.0;  // MiB per STREAM array per rank
   std::string dir = ".";     // io, coupled: parent of the scratch folder (created, then removed)
   std::string config;        // coupled: an INI file like the model's (default: configs/default.ini)
-  std::string layout = "sequential";  // coupled: sequential, concurrent, or both (same ranks, compared)
+  std::string layout = "sequential";  // coupled: sequential, concurrent, or both (same ranks, compared); setup: one of the first two
   bool json = false;    // one JSON object per line instead of a table
   bool help = false;    // --help or -h anywhere: print usage() and run nothing
 };

@@ -108,12 +108,24 @@ void Hdf5Output::write_history(const core::Clock& clock, const std::vector<core:
     const std::string temporary = temporary_path(final_path);
     write_safely(
         comm_.get(), temporary, final_path, file_bytes({&component}, false, false, provenance_),
-        [&] { write_history_file(temporary, comm_.get(), comm_.rank(), clock, component, provenance_); },
+        [&] {
+          write_history_file(temporary, comm_.get(), comm_.rank(), clock, component, area_block(component), provenance_);
+        },
         [&] {
           rename_into_place(temporary, final_path, false);
           if (settings_.write_xdmf) update_xdmf(clock, component, std::filesystem::path(final_path).filename().string());
         });
   }
+}
+
+const core::Field* Hdf5Output::area_block(const core::ComponentOutput& component) {
+  AreaBlock& a = areas_[component.name];
+  const core::Decomposition* d = component.decomposition;
+  const int nx = component.grid ? component.grid->nx() : 0, ny = component.grid ? component.grid->ny() : 0;
+  const core::IndexRange x = d ? d->x_range() : core::IndexRange{}, y = d ? d->y_range() : core::IndexRange{};
+  if (a.decomposition != d || a.nx != nx || a.ny != ny || !(a.x == x) || !(a.y == y) || (d && !a.block))
+    a = {d, nx, ny, x, y, cell_area_block(component)};
+  return a.block ? &*a.block : nullptr;
 }
 
 void Hdf5Output::update_xdmf(const core::Clock& clock, const core::ComponentOutput& component, const std::string& file) {
@@ -189,7 +201,8 @@ std::vector<std::string> Hdf5Output::write_crash_dump(const core::Clock& clock,
     write_safely(
         comm_.get(), temporary, final_path, file_bytes({&component}, false, true, provenance_),
         [&] {
-          write_history_file(temporary, comm_.get(), comm_.rank(), clock, component, provenance_, FieldUse::all, title);
+          write_history_file(temporary, comm_.get(), comm_.rank(), clock, component, area_block(component), provenance_,
+                             FieldUse::all, title);
         },
         [&] { rename_into_place(temporary, final_path, false); });
     written.push_back(final_path);

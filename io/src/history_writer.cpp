@@ -134,8 +134,8 @@ GridCoordinates write_grid_coordinates(hid_t file, const core::Clock& clock, con
 // (diagnostics.csv). Fields name it in cell_measures, so CDO's fldmean weights by it instead of the
 // areas it would compute from the bounds with great-circle edges (up to 0.5% off at 10 degrees).
 // Each rank writes its own block, like a field.
-H5Dataset write_cell_area(hid_t file, const core::ComponentOutput& component, const GridCoordinates& coords,
-                          const H5Where& where) {
+H5Dataset write_cell_area(hid_t file, const core::ComponentOutput& component, const core::Field* block,
+                          const GridCoordinates& coords, const H5Where& where) {
   const core::SphereGrid& grid = *component.grid;
   const std::string what = "writing 'cell_area'";
   const std::array<hsize_t, 2> dims = {hsize_t(grid.ny()), hsize_t(grid.nx())};
@@ -149,13 +149,7 @@ H5Dataset write_cell_area(hid_t file, const core::ComponentOutput& component, co
            where);
   check_h5(H5DSattach_scale(area.get(), coords.lat.get(), 0), where, what);
   check_h5(H5DSattach_scale(area.get(), coords.lon.get(), 1), where, what);
-  std::optional<core::Field> block;
-  if (const core::Decomposition* d = component.decomposition) {
-    block.emplace("cell_area", *d, 0);
-    for (int j = 0; j < block->ny(); ++j)
-      for (int i = 0; i < block->nx(); ++i) (*block)(i, j) = grid.area(d->y_range().begin + j);
-  }
-  write_block(area.get(), 0, block ? &*block : nullptr, component.decomposition, where);
+  write_block(area.get(), 0, block, component.decomposition, where);
   return area;
 }
 
@@ -196,9 +190,21 @@ H5Dataset make_field_dataset(hid_t file, const SelectedField& selected, int ny, 
 
 }  // namespace
 
+std::optional<core::Field> cell_area_block(const core::ComponentOutput& component) {
+  const core::Decomposition* d = component.decomposition;
+  if (!d || !component.grid) return std::nullopt;
+  std::optional<core::Field> block(std::in_place, "cell_area", *d, 0);
+  // One area per row: per cell, the two sines of each took as long as writing five fields.
+  for (int j = 0; j < block->ny(); ++j) {
+    const double area = component.grid->area(d->y_range().begin + j);
+    for (int i = 0; i < block->nx(); ++i) (*block)(i, j) = area;
+  }
+  return block;
+}
+
 void write_history_file(const std::string& path, MPI_Comm comm, int rank, const core::Clock& clock,
-                        const core::ComponentOutput& component, const core::Provenance& provenance, FieldUse use,
-                        const std::string& title) {
+                        const core::ComponentOutput& component, const core::Field* area_block,
+                        const core::Provenance& provenance, FieldUse use, const std::string& title) {
   const H5Where where{rank, path};
   if (!component.grid) throw core::Error(rank, "history of '" + component.name + "'", "component has no grid");
   const core::SphereGrid& grid = *component.grid;
@@ -207,7 +213,7 @@ void write_history_file(const std::string& path, MPI_Comm comm, int rank, const 
   write_provenance(file.get(), clock, component, provenance, title, where);
 
   GridCoordinates coords = write_grid_coordinates(file.get(), clock, grid, rank, where);
-  H5Dataset area = write_cell_area(file.get(), component, coords, where);
+  H5Dataset area = write_cell_area(file.get(), component, area_block, coords, where);
 
   // One level dimension per distinct nz > 1: "lev" for the first, "lev_<nz>" for any other.
   std::map<int, H5Dataset> levels;

@@ -7,10 +7,12 @@
 #include <mpi.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "meridian/core/field.hpp"
 #include "meridian/core/mpi_handles.hpp"
 #include "meridian/core/output_sink.hpp"
 
@@ -88,11 +90,20 @@ class Hdf5Output : public core::OutputSink {
     std::string file;  // name relative to dir
   };
   void update_xdmf(const core::Clock& clock, const core::ComponentOutput& component, const std::string& file);
+  // This rank's cell_area block of `component`, made at its first file and kept (null where it does not run).
+  const core::Field* area_block(const core::ComponentOutput& component);
+  struct AreaBlock {
+    const core::Decomposition* decomposition = nullptr;  // what it was made for: remade if any of it changes
+    int nx = 0, ny = 0;
+    core::IndexRange x, y;
+    std::optional<core::Field> block;
+  };
 
   core::Comm comm_;  // a plain dup, never Cartesian: see docs/platform-notes.md on OMPIO corruption
   OutputSettings settings_;
   core::Provenance provenance_;
   std::map<std::string, std::vector<SeriesStep>> series_;  // rank 0: history files per component
+  std::map<std::string, AreaBlock> areas_;                   // per component
   std::vector<std::pair<long long, std::string>> own_restarts_;  // rank 0: (step, path) this run may prune
 };
 
