@@ -33,7 +33,8 @@ class Ocean final : public core::Component {
   // Collective over context.decomposition.comm(): plans the halo exchange and fills the fraction's
   // halo. Throws ConfigError naming ocean.dt if it is not a positive whole multiple of run.dt.
   void setup(const core::ComponentContext& context) override;
-  // t_ocean (restart, output), ocean_fraction (output), ocean_heat_flux (output).
+  // t_ocean (restart, output), ocean_fraction (output), ocean_heat_flux (output),
+  // ocean_energy_input (restart).
   std::vector<core::FieldEntry> fields() override;
   // Exports "sea_surface_temperature" (degC, coverage sea_area_fraction) and "sea_area_fraction"
   // (1); import "surface_heat_flux" (W m-2 of ocean, positive into the ocean).
@@ -51,6 +52,8 @@ class Ocean final : public core::Component {
   void restarted(double time) override;
   // C_o T f area per owned ocean cell, J (relative to 0 degC).
   void add_energy(core::ExactAccumulator& joules) const override;
+  // The sunlight absorbed since the last call, J, per owned ocean cell (f area); restarts the count.
+  void take_energy_input(core::ExactAccumulator& joules) override;
   // ocean_mean_temperature, weighted by f area, degC.
   void add_diagnostics(std::vector<core::GlobalMean>& means) const override;
 
@@ -73,7 +76,7 @@ class Ocean final : public core::Component {
   const core::Decomposition* decomp_ = nullptr;
   const core::SphereGrid* grid_ = nullptr;
   std::optional<earth::Insolation> sun_;
-  std::optional<core::Field> t_, fraction_, flux_;
+  std::optional<core::Field> t_, fraction_, flux_, input_;  // input_: J m-2 of ocean
   std::vector<Row> rows_;     // one per owned row
   std::vector<double> next_;  // new owned values
   long long steps_ = 0;       // time is steps_ * dt_, never a running sum: restarts keep the bits
