@@ -4,15 +4,17 @@
   climate_summary.py OUTPUT_DIR [--years 1] [--trend-years 5] [--max-trend K_PER_YEAR]
 
 Reads the last --years model years of history files (ocean_*.h5, land_*.h5, seaice_*.h5 where the
-run has sea ice) and OUTPUT_DIR/diagnostics.csv, and prints:
+run has sea ice) and OUTPUT_DIR/diagnostics.csv, and prints (the sea's surface temperature is the
+open water's and, where the ice writes ice_surface_temperature, the ice's upper surface's, by area):
   - the global, annual mean surface temperature (ocean and land, each cell weighted by its area
     and the surface's fraction) and its annual zonal mean at the equator and poleward of 70 degrees;
   - the seasonal cycle (largest minus smallest monthly mean) over land and over ocean in 30-60 N,
     and their ratio;
   - the annual-mean sea-ice edge in each hemisphere: the latitude nearest the equator where the
     zonal-mean ice cover reaches half the zonal sea fraction;
-  - the global-mean surface temperature trend over the last --trend-years years of
-    diagnostics.csv (least squares on ocean and land means weighted by their global areas), K/yr.
+  - the global-mean surface temperature trend over the last --trend-years complete years of
+    diagnostics.csv (least squares through their annual means of the ocean and land means weighted
+    by their global areas), K/yr.
 With --max-trend it exits 1 if the trend's magnitude exceeds the bound (a spin-up check).
 Writes OUTPUT_DIR/surface_temperature_zonal_mean.csv (lat, annual zonal mean degC).
 """
@@ -60,13 +62,20 @@ def surface_fields(directory, years):
     """Monthly (per file) surface temperature sums and weights per cell, from ocean and land."""
     ocean = last_year_files(history(directory, "ocean"), years)
     land = last_year_files(history(directory, "land"), years)
+    ice = last_year_files(history(directory, "seaice"), years)
     if not ocean or not land or len(ocean) != len(land):
         sys.exit(f"climate_summary.py: {directory} needs ocean_*.h5 and land_*.h5 for the same times")
     months = []
-    for po, pl in zip(ocean, land):
+    for n, (po, pl) in enumerate(zip(ocean, land)):
         t_o, f_o, _, lat = read(po, "t_ocean", "ocean_fraction")
         t_l, f_l, _, _ = read(pl, "t_land", "land_fraction")
         t_o = np.where(f_o > 0, t_o, 0.0)
+        if len(ice) == len(ocean):  # the sea's surface: open water and the ice's upper surface
+            with h5py.File(ice[n], "r") as f:
+                if "ice_surface_temperature" in f:
+                    a = np.minimum(np.asarray(f["sea_ice_area_fraction"][0], dtype=np.float64), f_o)
+                    t_i = np.asarray(f["ice_surface_temperature"][0], dtype=np.float64)
+                    t_o = np.where(f_o > 0, ((f_o - a) * t_o + a * t_i) / np.where(f_o > 0, f_o, 1), 0.0)
         t_l = np.where(f_l > 0, t_l, 0.0)
         months.append((t_o, f_o, t_l, f_l))
     return months, lat
@@ -138,7 +147,9 @@ def main():
 
 
 def diagnostics_trend(path, years, f_o, f_l, area):
-    """Least-squares slope, K/yr, of the area-weighted global mean of ocean and land means."""
+    """Least-squares slope, K/yr, through the annual means of the last `years` complete model years of the
+    area-weighted global mean of ocean and land (annual means: a fit through the seasonal cycle itself
+    would be biased by its phase)."""
     if not os.path.exists(path):
         return None
     with open(path) as f:
@@ -146,14 +157,15 @@ def diagnostics_trend(path, years, f_o, f_l, area):
     if not rows or "ocean_mean_temperature" not in rows[0]:
         return None
     ocean_share = float((f_o * area).sum() / ((f_o + f_l) * area).sum())
-    time_key = "time_s" if "time_s" in rows[0] else next(k for k in rows[0] if k.startswith("time"))
-    t = np.array([float(r[time_key]) for r in rows]) / SECONDS_PER_YEAR
+    t = np.array([float(r["time"]) for r in rows]) / SECONDS_PER_YEAR
     mean = np.array([ocean_share * float(r["ocean_mean_temperature"]) + (1 - ocean_share) * float(r["land_mean_temperature"])
                      for r in rows])
-    keep = t > t[-1] - years
-    if keep.sum() < 3 or t[-1] - t[keep][0] < 0.5 * years:
+    whole = int(np.floor(t[-1] + 1e-9))
+    first = whole - int(round(years))
+    if first < 0:
         return None
-    return float(np.polyfit(t[keep], mean[keep], 1)[0])
+    annual = [mean[(t > y) & (t <= y + 1)].mean() for y in range(first, whole)]
+    return float(np.polyfit(np.arange(first, whole) + 0.5, annual, 1)[0])
 
 
 if __name__ == "__main__":

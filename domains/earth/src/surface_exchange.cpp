@@ -8,7 +8,7 @@ namespace meridian::earth {
 
 namespace {
 enum Import { air_t, ocean_t, ocean_f, land_t, land_f, ice_f, ice_v };
-enum Export { into_air, into_ocean, into_land, into_ice, sun_into_ice };
+enum Export { into_air, into_ocean, into_land, into_ice, sun_into_ice, ice_surface_t };
 
 constexpr double stefan_boltzmann = 5.670374419e-8;  // W m-2 K-4 (CODATA 2018)
 constexpr double kelvin = 273.15;
@@ -38,6 +38,10 @@ void SurfaceExchange::declare_options(core::OptionRegistry& o) const {
       .range(0, std::nullopt);
   o.add_real("surface_exchange.freezing_temperature", -1.8, "degC", "freezing point of sea water").range(-10, 0);
   o.add_real("surface_exchange.ice_albedo", 0.6, "1", "fraction of sunlight sea ice reflects").range(0, 1);
+  o.add_real("surface_exchange.ice_conductivity", 0.0, "W m-1 K-1",
+             "k_i of the zero-layer ice (Semtner 1976: 2.03): the surface temperature balances sunlight, conduction "
+             "k_i (T_f - T_s) / h and the flux to the air, at most 0 degC; 0 keeps the surface at the freezing point")
+      .range(0, 100);
   o.add_boolean("surface_exchange.longwave", false,
                 "surfaces emit sigma T_s^4 into the air and receive eps sigma T_air^4 back from it (false: no "
                 "surface longwave, North's special case)");
@@ -79,6 +83,8 @@ std::vector<core::CouplingField> SurfaceExchange::exports() const {
       {.name = "heat_into_ice", .units = "W m-2", .description = "per unit cell area; positive melts"},
       {.name = "sunlight_into_ice", .units = "W m-2",
        .description = "the absorbed sunlight inside heat_into_ice, per unit cell area: for the ice's energy budget"},
+      {.name = "ice_surface_temperature", .units = "degC", .standard_name = "sea_ice_surface_temperature",
+       .description = "temperature of the ice's upper surface (the freezing point without conduction)"},
   };
 }
 
@@ -90,6 +96,7 @@ void SurfaceExchange::setup(const core::MediatorContext& context) {
   ice_ocean_gamma_ = c.real("surface_exchange.ice_ocean_gamma");
   freezing_ = c.real("surface_exchange.freezing_temperature");
   ice_albedo_ = c.real("surface_exchange.ice_albedo");
+  ice_conductivity_ = c.real("surface_exchange.ice_conductivity");
   longwave_ = c.boolean("surface_exchange.longwave");
   air_emissivity_ = c.real("surface_exchange.air_emissivity");
   latent_ = c.boolean("surface_exchange.latent");
@@ -146,6 +153,23 @@ double SurfaceExchange::upward(double gamma, double wetness, double t_surface, c
   return up;
 }
 
+// Semtner's (1976) zero-layer ice: the surface temperature T where sunlight plus conduction from the
+// freezing base, k (T_f - T) / h, equals the flux to the air, by a fixed number of Newton steps from
+// T_f (the same bits everywhere), capped at 0 degC where the balance would melt the top. Without
+// conduction, or without ice, the surface is at the freezing point.
+double SurfaceExchange::ice_surface_temperature(double sunlight, double thickness, const Air& air) const {
+  if (ice_conductivity_ <= 0.0 || thickness <= 0.0) return freezing_;
+  const double conduction = ice_conductivity_ / thickness;  // W m-2 K-1
+  double t = freezing_;
+  for (int n = 0; n < 6; ++n) {
+    const double k = t + kelvin;
+    const double slope = ice_gamma_ + (longwave_ ? 4 * stefan_boltzmann * k * k * k : 0.0) + conduction;
+    const double imbalance = sunlight + conduction * (freezing_ - t) - upward(ice_gamma_, 0.0, t, air);
+    t += imbalance / slope;
+  }
+  return std::min(t, 0.0);
+}
+
 // Per cell, surfaces in a fixed order: the same bits on every layout and rank count.
 void SurfaceExchange::compute(const core::MediatorFields& f) {
   if (f.imports[ice_f]) return compute_with_ice(f);
@@ -184,7 +208,8 @@ void SurfaceExchange::compute_with_ice(const core::MediatorFields& f) {
       const double volume = f.imports[ice_v] ? (*f.imports[ice_v])(i, j) : 0.0;
       const double open = sea - ice;
       const double up_ocean = upward(ocean_gamma_, 1.0, t_sea, a);
-      const double up_ice = upward(ice_gamma_, 0.0, freezing_, a);  // no sublimation
+      const double t_ice = ice_surface_temperature(sunlight, ice > 0 ? volume / ice : 0.0, a);
+      const double up_ice = upward(ice_gamma_, 0.0, t_ice, a);  // no sublimation
       // Ocean to ice, per unit sea area: under the ice, and wherever the water is below freezing.
       const double to_ice = (ice > 0 || t_sea < freezing_) ? ice_ocean_gamma_ * (t_sea - freezing_) : 0.0;
       double ice_gain = ice * (sunlight - up_ice) + sea * to_ice;
@@ -201,6 +226,7 @@ void SurfaceExchange::compute_with_ice(const core::MediatorFields& f) {
       (*f.exports[into_air])(i, j) = gain;
       (*f.exports[into_ice])(i, j) = ice_gain;
       (*f.exports[sun_into_ice])(i, j) = ice * sunlight;
+      (*f.exports[ice_surface_t])(i, j) = t_ice;
       (*f.exports[into_ocean])(i, j) = sea > 0 ? (-open * up_ocean - sea * to_ice + spill) / sea : 0.0;
     }
   }

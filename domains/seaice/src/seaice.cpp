@@ -46,6 +46,8 @@ std::vector<core::CouplingField> SeaIce::imports() const {
        .description = "the sunlight part of heat_flux_into_ice, per unit cell area: counted as energy entering the "
                       "system (take_energy_input), not added again",
        .optional = true},
+      {.name = "ice_surface_temperature", .units = "degC", .standard_name = "sea_ice_surface_temperature",
+       .description = "the ice's upper-surface temperature, for output only", .optional = true},
   };
 }
 
@@ -60,6 +62,7 @@ void SeaIce::setup(const core::ComponentContext& context) {
   flux_ = std::make_unique<core::Field>("heat_flux_into_ice", d, halo_width());
   sunlight_ = std::make_unique<core::Field>("sunlight_into_ice", d, halo_width());
   input_ = std::make_unique<core::Field>("seaice_energy_input", d, halo_width());
+  surface_t_ = std::make_unique<core::Field>("ice_surface_temperature", d, halo_width());
   volume_->fill(initial_volume_);
   // The sea fraction is zero until the coupler delivers it, so the fraction is 0 here; advance()
   // recomputes it from the delivered value before anyone reads it after a step.
@@ -93,6 +96,9 @@ std::vector<core::FieldEntry> SeaIce::fields() {
         .long_name = "sunlight absorbed by the sea ice per unit cell area (imported)", .standard_name = "",
         .output = true},
        sunlight_.get()},
+      {{.name = "ice_surface_temperature", .units = "degC", .long_name = "ice upper-surface temperature (imported)",
+        .standard_name = "sea_ice_surface_temperature", .output = true},
+       surface_t_.get()},
       // Restart state so that a resumed run's energy budget is the straight run's.
       {{.name = "seaice_energy_input", .units = "J m-2",
         .long_name = "sunlight absorbed by the ice per unit cell area since the driver last took it",
@@ -107,6 +113,7 @@ core::Field* SeaIce::coupling_field(const std::string& name) {
   if (name == "sea_area_fraction") return sea_fraction_.get();
   if (name == "heat_flux_into_ice") return flux_.get();
   if (name == "sunlight_into_ice") return sunlight_.get();
+  if (name == "ice_surface_temperature") return surface_t_.get();
   return nullptr;
 }
 

@@ -33,7 +33,8 @@ class SurfaceExchange final : public core::Mediator {
   // and ice_volume (each surface optional: leave it uncoupled when the run has no such surface).
   std::vector<core::CouplingField> imports() const override;
   // heat_into_air (W m-2 of cell), heat_into_ocean (W m-2 of ocean), heat_into_land (W m-2 of land),
-  // heat_into_ice (W m-2 of cell), sunlight_into_ice (W m-2 of cell, the sunlight inside heat_into_ice).
+  // heat_into_ice (W m-2 of cell), sunlight_into_ice (W m-2 of cell, the sunlight inside heat_into_ice),
+// ice_surface_temperature (degC).
   std::vector<core::CouplingField> exports() const override;
   std::vector<std::string> partition() const override { return {"ocean_fraction", "land_fraction"}; }
   void setup(const core::MediatorContext& context) override;
@@ -51,10 +52,13 @@ class SurfaceExchange final : public core::Mediator {
   Air air_terms(double t_air) const;
   // The heat leaving a surface at t_surface (degC) upward, W m-2 of that surface; wetness is beta.
   double upward(double gamma, double wetness, double t_surface, const Air& air) const;
+  // The ice's upper-surface temperature, degC, for absorbed sunlight (W m-2 of ice) and thickness h (m).
+  double ice_surface_temperature(double sunlight, double thickness, const Air& air) const;
   void compute_with_ice(const core::MediatorFields& fields);
   double ocean_gamma_ = 0, land_gamma_ = 0, ice_gamma_ = 0, ice_ocean_gamma_ = 0;
   double freezing_ = 0, ice_albedo_ = 0, latent_per_volume_ = 0, interval_ = 0;  // degC, 1, J m-3, s
   bool longwave_ = false, latent_ = false;
+  double ice_conductivity_ = 0;  // W m-1 K-1
   double air_emissivity_ = 0, evaporation_ = 0, humidity_ = 0, land_wetness_ = 0;  // 1, W m-2, 1, 1
   std::optional<Insolation> sun_;
   const core::Decomposition* decomp_ = nullptr;

@@ -1,10 +1,11 @@
 #pragma once
 // The ocean: a slab mixed layer of temperature t_ocean (degC) on the ocean part f of each cell,
 //
-//   C_o f dT/dt = D_o div(min(f, f') grad T) + f (S (1 - albedo) + F)
+//   C_o f dT/dt = D_o div(min(f, f') grad T) + (f - a) S (1 - albedo) + f F
 //
 // with lateral diffusion through faces weighted by the smaller ocean fraction of the two cells (no
-// heat crosses a coastline), sunlight S from earth::Insolation and the heat F it imports (W
+// heat crosses a coastline), sunlight S from earth::Insolation on the open water (a: the imported
+// sea-ice fraction, 0 where uncoupled) and the heat F it imports (W
 // m-2 of ocean). Cells with f == 0 keep their initial temperature and count for nothing. Numerics in
 // domains/README.md; the update is bitwise the same on any decomposition.
 
@@ -37,7 +38,8 @@ class Ocean final : public core::Component {
   // ocean_energy_input (restart).
   std::vector<core::FieldEntry> fields() override;
   // Exports "sea_surface_temperature" (degC, coverage sea_area_fraction) and "sea_area_fraction"
-  // (1); import "surface_heat_flux" (W m-2 of ocean, positive into the ocean).
+  // (1); import "surface_heat_flux" (W m-2 of ocean, positive into the ocean) and, optionally,
+  // "sea_ice_area_fraction" (1 of the cell): sunlight reaches only the open water f - a.
   std::vector<core::CouplingField> exports() const override;
   std::vector<core::CouplingField> imports() const override;
   core::Field* coupling_field(const std::string& name) override;
@@ -76,7 +78,7 @@ class Ocean final : public core::Component {
   const core::Decomposition* decomp_ = nullptr;
   const core::SphereGrid* grid_ = nullptr;
   std::optional<earth::Insolation> sun_;
-  std::optional<core::Field> t_, fraction_, flux_, input_;  // input_: J m-2 of ocean
+  std::optional<core::Field> t_, fraction_, flux_, input_, ice_;  // input_: J m-2 of ocean; ice_: 1
   std::vector<Row> rows_;     // one per owned row
   std::vector<double> next_;  // new owned values
   long long steps_ = 0;       // time is steps_ * dt_, never a running sum: restarts keep the bits

@@ -34,13 +34,14 @@ class SeaIce final : public core::Component {
   // "sunlight_into_ice" (W m-2 of cell, optional), the part of that flux that is absorbed sunlight:
   // only counted as the energy entering the system (take_energy_input), never added to the ice.
   // Couple it wherever the mediator gives the ice sunlight, or the run's energy budget misses it.
+  // "ice_surface_temperature" (degC, optional): written to history only.
   std::vector<core::CouplingField> imports() const override;
   // Local (no messages: there is no halo). Throws ConfigError naming seaice.dt if it is not a
   // positive whole multiple of run.dt; the other options are checked by their declared ranges.
   void setup(const core::ComponentContext& context) override;
   // ice_volume (restart, output), sea_ice_area_fraction (output), sea_area_fraction (import, not
   // written), heat_flux_into_ice (import, output), sunlight_into_ice (import, output),
-  // seaice_energy_input (restart).
+  // ice_surface_temperature (import, output), seaice_energy_input (restart).
   std::vector<core::FieldEntry> fields() override;
   // The four fields above by the names of exports() and imports(); nullptr for any other name.
   core::Field* coupling_field(const std::string& name) override;
@@ -73,7 +74,7 @@ class SeaIce final : public core::Component {
   const core::Decomposition* decomp_ = nullptr;
   const core::SphereGrid* grid_ = nullptr;
   // Set up once in setup(); the framework keeps pointers to them.
-  std::unique_ptr<core::Field> volume_, fraction_, sea_fraction_, flux_, sunlight_, input_;
+  std::unique_ptr<core::Field> volume_, fraction_, sea_fraction_, flux_, sunlight_, input_, surface_t_;
 };
 
 // A new sea ice, not yet set up.
