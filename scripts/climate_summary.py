@@ -2,6 +2,7 @@
 """Summarises the climate of a meridian run of the Earth model: the figures issue 15 asks for.
 
   climate_summary.py OUTPUT_DIR [--years 1] [--trend-years 5] [--max-trend K_PER_YEAR]
+                     [--plot] [--observed CSV]
 
 Reads the last --years model years of history files (ocean_*.h5, land_*.h5, seaice_*.h5 where the
 run has sea ice) and OUTPUT_DIR/diagnostics.csv, and prints (the sea's surface temperature is the
@@ -16,7 +17,9 @@ open water's and, where the ice writes ice_surface_temperature, the ice's upper 
     diagnostics.csv (least squares through their annual means of the ocean and land means weighted
     by their global areas), K/yr.
 With --max-trend it exits 1 if the trend's magnitude exceeds the bound (a spin-up check).
-Writes OUTPUT_DIR/surface_temperature_zonal_mean.csv (lat, annual zonal mean degC).
+Writes OUTPUT_DIR/surface_temperature_zonal_mean.csv (lat, annual zonal mean degC); with --plot also
+OUTPUT_DIR/plots/surface_temperature_zonal_mean.png, the model's annual zonal mean against latitude,
+with an observed one drawn over it from --observed (a CSV with columns lat, temperature_degC).
 """
 import argparse
 import csv
@@ -92,6 +95,8 @@ def main():
     parser.add_argument("--years", type=float, default=1.0, help="model years of history to average")
     parser.add_argument("--trend-years", type=float, default=5.0, help="years of diagnostics.csv for the trend")
     parser.add_argument("--max-trend", type=float, default=None, help="exit 1 if |trend| exceeds this, K/yr")
+    parser.add_argument("--plot", action="store_true", help="draw the annual zonal mean (plots/*.png)")
+    parser.add_argument("--observed", default=None, help="CSV (lat, temperature_degC) drawn with --plot")
     args = parser.parse_args()
 
     months, lat = surface_fields(args.output_dir, args.years)
@@ -134,6 +139,9 @@ def main():
         for la, t in zip(lat, zonal_mean):
             w.writerow([f"{la:.4f}", "" if np.isnan(t) else f"{t:.4f}"])
 
+    if args.plot:
+        print("wrote " + plot_zonal_mean(args.output_dir, lat, zonal_mean, args.observed))
+
     trend = diagnostics_trend(os.path.join(args.output_dir, "diagnostics.csv"), args.trend_years, f_o, f_l, area)
     if trend is not None:
         print(f"global mean surface temperature trend over the last {args.trend_years:g} years: {trend:+.4f} K/yr")
@@ -144,6 +152,28 @@ def main():
         print("climate_summary.py: no diagnostics.csv long enough for a trend")
         return 1
     return 0
+
+
+def plot_zonal_mean(directory, lat, zonal_mean, observed):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.plot(lat, zonal_mean, label="model (annual mean)")
+    if observed:
+        with open(observed) as f:
+            rows = list(csv.DictReader(r for r in f if not r.startswith("#")))
+        ax.plot([float(r["lat"]) for r in rows], [float(r["temperature_degC"]) for r in rows], "k--", label="observed")
+    ax.axhline(0, color="0.7", linewidth=0.5)
+    ax.set_xlabel("latitude (degrees)")
+    ax.set_ylabel("surface temperature (degC)")
+    ax.set_xlim(-90, 90)
+    ax.legend()
+    os.makedirs(os.path.join(directory, "plots"), exist_ok=True)
+    out = os.path.join(directory, "plots", "surface_temperature_zonal_mean.png")
+    fig.savefig(out, dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    return out
 
 
 def diagnostics_trend(path, years, f_o, f_l, area):
