@@ -123,7 +123,8 @@ TEST_CASE("a sea-ice run split by a restart gives the same bits", "[seaice][rest
   int restored = 0;
   for (std::size_t k = 0; k < from.size(); ++k)
     if (from[k].meta.restart) to[k].field->set_owned_values(from[k].field->owned_values()), ++restored;
-  CHECK(restored == 2);  // the volume, and the imported sea fraction the exported fraction depends on
+  // The volume, the imported sea fraction the exported fraction depends on, and the energy input count.
+  CHECK(restored == 3);
   second.component->restarted(3 * second.component->time_step());
   // Before anything is delivered, the restored ice exports what the first half did at its end: the
   // coupler reads it at the first coupling after a restart.

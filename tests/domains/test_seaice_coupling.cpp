@@ -47,14 +47,19 @@ TEST_CASE("sea ice declares its coupling fields and field metadata", "[seaice]")
   CHECK(names(m.component->exports()) ==
         std::vector<std::string>{"ice_volume [m] ", "sea_ice_area_fraction [1] sea_ice_area_fraction"});
   CHECK(names(m.component->imports()) ==
-        std::vector<std::string>{"sea_area_fraction [1] sea_area_fraction", "heat_flux_into_ice [W m-2] "});
-  for (const core::CouplingField& f : m.component->imports()) CHECK_FALSE(f.optional);
+        std::vector<std::string>{"sea_area_fraction [1] sea_area_fraction", "heat_flux_into_ice [W m-2] ",
+                                 "sunlight_into_ice [W m-2] ",
+                                 "ice_surface_temperature [degC] sea_ice_surface_temperature"});
+  // The two that change the ice are required; the sunlight (for the energy budget) and the surface
+  // temperature (for output) are optional.
+  for (const core::CouplingField& f : m.component->imports())
+    CHECK(f.optional == (f.name == "sunlight_into_ice" || f.name == "ice_surface_temperature"));
   for (const auto& list : {m.component->exports(), m.component->imports()})
     for (const core::CouplingField& f : list) CHECK(m.component->coupling_field(f.name) != nullptr);
   CHECK(m.component->coupling_field("surface_temperature") == nullptr);
 
   const std::vector<core::FieldEntry> fields = m.component->fields();
-  REQUIRE(fields.size() == 4);
+  REQUIRE(fields.size() == 7);
   const core::FieldMetadata& v = fields[0].meta;
   CHECK((v.name == "ice_volume" && v.units == "m" && v.restart && v.output && v.valid_min == 0 && v.valid_max == 100));
   CHECK(fields[0].field == m.component->coupling_field("ice_volume"));
@@ -62,6 +67,9 @@ TEST_CASE("sea ice declares its coupling fields and field metadata", "[seaice]")
          fields[1].meta.coverage.empty()));
   CHECK((fields[2].meta.name == "sea_area_fraction" && !fields[2].meta.output && fields[2].meta.restart));
   CHECK((fields[3].meta.name == "heat_flux_into_ice" && fields[3].meta.output && !fields[3].meta.restart));
+  CHECK((fields[4].meta.name == "sunlight_into_ice" && fields[4].meta.output && !fields[4].meta.restart));
+  CHECK((fields[5].meta.name == "ice_surface_temperature" && fields[5].meta.output && !fields[5].meta.restart));
+  CHECK((fields[6].meta.name == "seaice_energy_input" && !fields[6].meta.output && fields[6].meta.restart));
   for (const core::FieldEntry& e : fields) CHECK((e.field->halo() == 0 && e.field->nx() == m.decomposition.nx_local()));
 
   CHECK(m.component->halo_width() == 0);

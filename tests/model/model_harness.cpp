@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "meridian/core/driver.hpp"
+#include "meridian/core/reproducible_sum.hpp"
 #include "stock_model.hpp"
 
 namespace meridian::test {
@@ -48,7 +49,10 @@ ModelRun run_model(MPI_Comm comm, const std::string& ini, const std::vector<std:
   MPI_Comm_rank(comm, &rank);
   if (rank == 0) std::filesystem::create_directories(output_dir);
   MPI_Barrier(comm);
-  core::Driver driver(comm, config, stock.make_components(config), stock.make_mediators(config), nullptr);
+  auto components = stock.make_components(config);
+  std::vector<core::Component*> taken;  // the driver owns them; the harness asks them for their input after the run
+  for (const auto& c : components) taken.push_back(c.get());
+  core::Driver driver(comm, config, std::move(components), stock.make_mediators(config), nullptr);
   driver.validate();
   NullSink sink;
   const core::RunSummary summary = driver.run(sink);
@@ -56,9 +60,15 @@ ModelRun run_model(MPI_Comm comm, const std::string& ini, const std::vector<std:
   out.initial_energy = summary.initial_energy;
   out.final_energy = summary.final_energy;
   out.steps = summary.last_step;
-  for (const core::ComponentOutput& c : driver.outputs())
+  std::vector<core::ExactAccumulator> inputs(taken.size());
+  for (const core::ComponentOutput& c : driver.outputs()) {
     for (const core::FieldEntry& f : c.fields)
       if (f.meta.restart) out.fields[c.name + "/" + f.meta.name] = gather(c, f.field, comm);
+    for (std::size_t n = 0; n < taken.size(); ++n)  // only where the component runs on this rank
+      if (c.decomposition && taken[n]->name() == c.name) taken[n]->take_energy_input(inputs[n]);
+  }
+  const std::vector<double> totals = core::reproducible_sums(inputs, comm);
+  for (std::size_t n = 0; n < taken.size(); ++n) out.energy_input[taken[n]->name()] = totals[n];
   return out;
 }
 

@@ -58,6 +58,12 @@ void Atmosphere::setup(const core::ComponentContext& context) {
   grid_ = &context.grid;
   t_.emplace("t_atm", d, halo_width());
   flux_.emplace("surface_heat_flux", d, 0);
+  input_.emplace("atmosphere_energy_input", d, 0);
+  sun_.reset();
+  const core::Config& c = context.config;
+  if (c.has("sunlight.absorbed_by_air") && c.boolean("sunlight.enabled") && c.real("sunlight.absorbed_by_air") > 0)
+    sun_.emplace(c);
+  steps_ = 0;
   rows_.clear();
   for (int j = d.y_range().begin; j < d.y_range().end; ++j) rows_.push_back(row_constants(j));
   next_.assign(std::size_t(d.nx_local()) * d.ny_local(), 0.0);
@@ -96,6 +102,10 @@ std::vector<core::FieldEntry> Atmosphere::fields() {
       {{.name = "surface_heat_flux", .units = "W m-2", .long_name = "heat flux from the surface into the atmosphere",
         .output = true},
        &*flux_},
+      // Restart state so that a resumed run's energy budget is the straight run's.
+      {{.name = "atmosphere_energy_input", .units = "J m-2",
+        .long_name = "sunlight absorbed minus longwave to space since the driver last took it", .restart = true},
+       &*input_},
   };
 }
 
@@ -110,7 +120,8 @@ void Atmosphere::advance(double duration) {
   for (long long n = 0; n < steps; ++n) step();
 }
 
-void Atmosphere::restarted(double /*time: the atmosphere's forcing does not depend on it*/) {
+void Atmosphere::restarted(double time) {
+  steps_ = core::whole_steps(time, dt_, "atmosphere time", decomp_->rank());
   core::plan_for(*decomp_, halo_width()).exchange({&*t_});
 }
 
@@ -118,6 +129,16 @@ void Atmosphere::add_energy(core::ExactAccumulator& joules) const {
   for (int j = 0; j < t_->ny(); ++j) {
     const double area = grid_->area(decomp_->y_range().begin + j);
     for (int i = 0; i < t_->nx(); ++i) joules.add(capacity_ * (*t_)(i, j) * area);
+  }
+}
+
+void Atmosphere::take_energy_input(core::ExactAccumulator& joules) {
+  for (int j = 0; j < input_->ny(); ++j) {
+    const double area = grid_->area(decomp_->y_range().begin + j);
+    for (int i = 0; i < input_->nx(); ++i) {
+      joules.add((*input_)(i, j) * area);
+      (*input_)(i, j) = 0.0;
+    }
   }
 }
 

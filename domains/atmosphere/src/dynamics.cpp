@@ -54,7 +54,11 @@ double Atmosphere::stable_time_step() const {
 
 void Atmosphere::update_cells(int i0, int i1, int j0, int j1) {
   const core::Field& t = *t_;
-  const double dt_over_c = dt_ / capacity_, c = courant_;
+  // Locals, not members, inside the loops: the stores to the input count could otherwise alias them and
+  // force a reload every cell.
+  const double dt = dt_, dt_over_c = dt_ / capacity_, c = courant_, now = double(steps_) * dt_;
+  const double olr_a = olr_a_, olr_b = olr_b_;
+  const bool longwave_on = longwave_, absorbs = sun_.has_value();
   const int nx = t.nx();
   for (int j = j0; j < j1; ++j) {
     const Row& row = rows_[j];
@@ -65,13 +69,19 @@ void Atmosphere::update_cells(int i0, int i1, int j0, int j1) {
     const double* up = gj + 1 < grid_->ny() ? row_of(t, j + 1) : here;
     const double* down = gj > 0 ? row_of(t, j - 1) : here;
     const double* forcing = row_of(*flux_, j);
+    double* input = &(*input_)(0, j);
+    const double sunlight = absorbs ? sun_->in_air(grid_->lat(gj), now) : 0.0;
     for (int i = i0; i < i1; ++i) {
       const double ti = here[i];
       // Face fluxes into the cell, each written exactly as its neighbour writes it.
       const double diffusion = row.zonal * (here[i + 1] - ti) - row.zonal * (ti - here[i - 1]) +
                                row.north * (up[i] - ti) - row.south * (ti - down[i]);
-      const double longwave = longwave_ ? olr_a_ + olr_b_ * ti : 0.0;
-      double value = ti + dt_over_c * (diffusion * row.inv_area + forcing[i] - longwave);
+      const double longwave = longwave_on ? olr_a + olr_b * ti : 0.0;
+      // Without absorbed sunlight the sum is the one North's verification was written for, bit for bit.
+      const double heating = absorbs ? diffusion * row.inv_area + forcing[i] + sunlight - longwave
+                                     : diffusion * row.inv_area + forcing[i] - longwave;
+      double value = ti + dt_over_c * heating;
+      input[i] += dt * (sunlight - longwave);  // what crossed the top this step, J m-2
       if (c != 0.0) value -= c * (face_value(here, i, c) - face_value(here, i - 1, c));
       next_[std::size_t(j) * nx + i] = value;
     }
@@ -92,6 +102,7 @@ void Atmosphere::step() {
   update_cells(0, i0, j0, j1);
   update_cells(i1, nx, j0, j1);
   for (int j = 0; j < ny; ++j) std::copy_n(next_.data() + std::size_t(j) * nx, nx, &t(0, j));
+  ++steps_;
 }
 
 }  // namespace meridian::atmosphere

@@ -25,11 +25,18 @@ void declare_sunlight_options(OptionRegistry& o) {
       .range(0, 90)
       .applies_only_with("sunlight.enabled", "true")
       .applies_only_with("sunlight.seasonal", "true");
+  o.add_real("sunlight.absorbed_by_air", 0.0, "1",
+             "fraction of the top-of-atmosphere sunlight the air column absorbs before it reaches the surface "
+             "(Trenberth et al. 2009: 78 of 341 W m-2, 0.23)")
+      .range(0, 1)
+      .applies_only_with("sunlight.enabled", "true");
 }
 
 Insolation::Insolation(const Config& c)
     : Insolation(c.boolean("sunlight.enabled"), c.boolean("sunlight.seasonal"), c.real("sunlight.q"),
-                 c.real("sunlight.s2"), c.real("sunlight.obliquity")) {}
+                 c.real("sunlight.s2"), c.real("sunlight.obliquity")) {
+  air_fraction_ = c.real("sunlight.absorbed_by_air");
+}
 
 Insolation::Insolation(bool enabled, bool seasonal, double q, double s2, double obliquity_deg)
     : enabled_(enabled), seasonal_(seasonal), q_(q), s2_(s2), obliquity_(obliquity_deg * std::numbers::pi / 180) {}

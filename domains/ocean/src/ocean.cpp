@@ -43,6 +43,8 @@ void Ocean::setup(const core::ComponentContext& context) {
   t_.emplace("t_ocean", d, halo_width());
   fraction_.emplace("ocean_fraction", d, halo_width());
   flux_.emplace("ocean_heat_flux", d, 0);
+  input_.emplace("ocean_energy_input", d, 0);
+  ice_.emplace("sea_ice_area_fraction", d, 0);
   // The fraction never changes: its halo is filled once, on the plan t_ocean uses every step.
   fraction_->set_owned_values(earth::ocean_fraction(context.config, context.grid, d));
   core::plan_for(d, halo_width()).exchange({&*fraction_});
@@ -66,6 +68,15 @@ std::vector<core::FieldEntry> Ocean::fields() {
       {{.name = "ocean_heat_flux", .units = "W m-2", .long_name = "heat flux into the ocean per unit ocean area",
         .standard_name = "", .output = true, .coverage = "ocean_fraction"},
        &*flux_},
+      // Restart state: a restarted run's first step, before the coupler delivers it, must shade as the
+      // straight run's did.
+      {{.name = "ocean_ice_cover", .units = "1", .long_name = "sea-ice fraction of the cell (imported)",
+        .restart = true},
+       &*ice_},
+      // Restart state so that a resumed run's energy budget is the straight run's.
+      {{.name = "ocean_energy_input", .units = "J m-2",
+        .long_name = "sunlight absorbed per unit ocean area since the driver last took it", .restart = true},
+       &*input_},
   };
 }
 
@@ -76,13 +87,17 @@ std::vector<core::CouplingField> Ocean::exports() const {
 }
 
 std::vector<core::CouplingField> Ocean::imports() const {
-  return {{.name = "surface_heat_flux", .units = "W m-2", .description = "heat into the ocean per unit ocean area"}};
+  return {{.name = "surface_heat_flux", .units = "W m-2", .description = "heat into the ocean per unit ocean area"},
+          {.name = "sea_ice_area_fraction", .units = "1", .standard_name = "sea_ice_area_fraction",
+           .description = "part of the cell under sea ice, which takes the sunlight there (0 where uncoupled)",
+           .optional = true}};
 }
 
 core::Field* Ocean::coupling_field(const std::string& name) {
   if (name == "sea_surface_temperature") return &*t_;
   if (name == "sea_area_fraction") return &*fraction_;
   if (name == "surface_heat_flux") return &*flux_;
+  if (name == "sea_ice_area_fraction") return &*ice_;
   return nullptr;
 }
 
@@ -102,6 +117,10 @@ void Ocean::restarted(double time) {
 
 void Ocean::add_energy(core::ExactAccumulator& joules) const {
   earth::add_surface_energy(joules, *t_, *fraction_, *grid_, decomp_->y_range().begin, capacity_);
+}
+
+void Ocean::take_energy_input(core::ExactAccumulator& joules) {
+  earth::take_surface_input(joules, *input_, *fraction_, *grid_, decomp_->y_range().begin);
 }
 
 void Ocean::add_diagnostics(std::vector<core::GlobalMean>& means) const {

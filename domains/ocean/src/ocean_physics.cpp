@@ -36,7 +36,7 @@ void Ocean::step() {
   for (int j = 0; j < ny; ++j) {
     const Row& row = rows_[j];
     const int gj = decomp_->y_range().begin + j;
-    const double absorbed = sun_->at(grid_->lat(gj), now) * (1.0 - albedo_);
+    const double absorbed = sun_->at_surface(grid_->lat(gj), now) * (1.0 - albedo_);
     // Beyond a pole there is no neighbour: pointing at this row makes the flux exactly zero and
     // keeps the never-filled halo rows there unread.
     const int jn = gj + 1 < grid_->ny() ? j + 1 : j, js = gj > 0 ? j - 1 : j;
@@ -44,6 +44,8 @@ void Ocean::step() {
     const double *fh = row_of(f, j), *fn = row_of(f, jn), *fs = row_of(f, js);
     const double* forcing = row_of(*flux_, j);
     double* out = next_.data() + std::size_t(j) * nx;
+    double* input = &(*input_)(0, j);
+    const double* ice = row_of(*ice_, j);
     for (int i = 0; i < nx; ++i) {
       const double fi = fh[i], ti = th[i];
       if (fi <= 0.0) {  // no ocean here: the value stays as it was set
@@ -56,7 +58,11 @@ void Ocean::step() {
                              row.zonal * std::fmin(fh[i - 1], fi) * (ti - th[i - 1]) +
                              row.north * std::fmin(fi, fn[i]) * (tn[i] - ti) -
                              row.south * std::fmin(fs[i], fi) * (ti - ts[i]);
-      out[i] = ti + dt_over_c * (lateral * row.inv_area / fi + absorbed + forcing[i]);
+      // Sunlight on the open water only: the ice takes its own (the mediator gives it). 1 - 0 / f is
+      // exactly 1 where no ice is coupled.
+      const double sunlight = absorbed * std::fmax(0.0, 1.0 - ice[i] / fi);
+      out[i] = ti + dt_over_c * (lateral * row.inv_area / fi + sunlight + forcing[i]);
+      input[i] += dt_ * sunlight;  // the sunlight this step adds, J m-2 of ocean
     }
   }
   for (int j = 0; j < ny; ++j) std::copy_n(next_.data() + std::size_t(j) * nx, nx, &t(0, j));

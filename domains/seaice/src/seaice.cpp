@@ -42,6 +42,12 @@ std::vector<core::CouplingField> SeaIce::imports() const {
        .description = "sea part of the cell, where ice may form"},
       {.name = "heat_flux_into_ice", .units = "W m-2", .standard_name = "",
        .description = "heat into the ice per unit cell area, positive melts; at most what melts all the ice"},
+      {.name = "sunlight_into_ice", .units = "W m-2", .standard_name = "",
+       .description = "the sunlight part of heat_flux_into_ice, per unit cell area: counted as energy entering the "
+                      "system (take_energy_input), not added again",
+       .optional = true},
+      {.name = "ice_surface_temperature", .units = "degC", .standard_name = "sea_ice_surface_temperature",
+       .description = "the ice's upper-surface temperature, for output only", .optional = true},
   };
 }
 
@@ -54,6 +60,9 @@ void SeaIce::setup(const core::ComponentContext& context) {
   fraction_ = std::make_unique<core::Field>("sea_ice_area_fraction", d, halo_width());
   sea_fraction_ = std::make_unique<core::Field>("sea_area_fraction", d, halo_width());
   flux_ = std::make_unique<core::Field>("heat_flux_into_ice", d, halo_width());
+  sunlight_ = std::make_unique<core::Field>("sunlight_into_ice", d, halo_width());
+  input_ = std::make_unique<core::Field>("seaice_energy_input", d, halo_width());
+  surface_t_ = std::make_unique<core::Field>("ice_surface_temperature", d, halo_width());
   volume_->fill(initial_volume_);
   // The sea fraction is zero until the coupler delivers it, so the fraction is 0 here; advance()
   // recomputes it from the delivered value before anyone reads it after a step.
@@ -83,6 +92,18 @@ std::vector<core::FieldEntry> SeaIce::fields() {
         .long_name = "heat flux into the sea ice per unit cell area (imported, positive melts)",
         .standard_name = "", .output = true},
        flux_.get()},
+      {{.name = "sunlight_into_ice", .units = "W m-2",
+        .long_name = "sunlight absorbed by the sea ice per unit cell area (imported)", .standard_name = "",
+        .output = true},
+       sunlight_.get()},
+      {{.name = "ice_surface_temperature", .units = "degC", .long_name = "ice upper-surface temperature (imported)",
+        .standard_name = "sea_ice_surface_temperature", .output = true},
+       surface_t_.get()},
+      // Restart state so that a resumed run's energy budget is the straight run's.
+      {{.name = "seaice_energy_input", .units = "J m-2",
+        .long_name = "sunlight absorbed by the ice per unit cell area since the driver last took it",
+        .standard_name = "", .restart = true},
+       input_.get()},
   };
 }
 
@@ -91,6 +112,8 @@ core::Field* SeaIce::coupling_field(const std::string& name) {
   if (name == "sea_ice_area_fraction") return fraction_.get();
   if (name == "sea_area_fraction") return sea_fraction_.get();
   if (name == "heat_flux_into_ice") return flux_.get();
+  if (name == "sunlight_into_ice") return sunlight_.get();
+  if (name == "ice_surface_temperature") return surface_t_.get();
   return nullptr;
 }
 

@@ -13,6 +13,8 @@ double SeaIce::stable_time_step() const { return std::numeric_limits<double>::in
 void SeaIce::step() {
   core::Field& v = *volume_;
   const core::Field& flux = *flux_;
+  core::Field& input = *input_;
+  const core::Field& sunlight = *sunlight_;
   // m of ice per J m-2: one product per cell, so a step is V - F * (dt / (rho_i L_f)) everywhere.
   const double melt_per_flux = dt_ / (density_ * latent_heat_);
   for (int j = 0; j < v.ny(); ++j)
@@ -22,6 +24,7 @@ void SeaIce::step() {
       // removes round-off below zero (and any excess of a flux that broke that contract, which then
       // leaves the energy budget). Written as a comparison so a NaN stays for the health check.
       v(i, j) = next < 0.0 ? 0.0 : next;
+      input(i, j) += dt_ * sunlight(i, j);  // J m-2; zero where the sunlight is not coupled
     }
 }
 
@@ -55,6 +58,17 @@ void SeaIce::add_energy(core::ExactAccumulator& joules) const {
   for (int j = 0; j < v.ny(); ++j) {
     const double area = grid_->area(decomp_->y_range().begin + j);
     for (int i = 0; i < v.nx(); ++i) joules.add(-per_volume * v(i, j) * area);
+  }
+}
+
+void SeaIce::take_energy_input(core::ExactAccumulator& joules) {
+  core::Field& input = *input_;
+  for (int j = 0; j < input.ny(); ++j) {
+    const double area = grid_->area(decomp_->y_range().begin + j);
+    for (int i = 0; i < input.nx(); ++i) {
+      joules.add(input(i, j) * area);
+      input(i, j) = 0.0;
+    }
   }
 }
 

@@ -1,11 +1,12 @@
 #pragma once
 // The atmosphere: one well-mixed layer whose temperature t_atm (degC) obeys
 //
-//   C_a dT/dt = D Lap(T) - C_a u . grad(T) + F_surf - (A + B T)
+//   C_a dT/dt = D Lap(T) - C_a u . grad(T) + F_surf + a S - (A + B T)
 //
 // on the longitude-latitude sphere: North's (1975) diffusive energy balance, solid-body zonal
-// advection, the heat F_surf that the surfaces give it (W m-2 of total cell area, its import)
-// and longwave cooling to space. Numerics (finite-volume diffusion, flux-limited Lax-Wendroff
+// advection, the heat F_surf that the surfaces give it (W m-2 of total cell area, its import),
+// the part a = sunlight.absorbed_by_air of the sunlight S it absorbs (0 by default) and longwave
+// cooling to space. Numerics (finite-volume diffusion, flux-limited Lax-Wendroff
 // advection, one halo exchange per step) are described in domains/README.md.
 //
 // Every cell's update reads only that cell and its neighbours, in a fixed order, with metrics taken
@@ -18,6 +19,7 @@
 
 #include "meridian/core/component.hpp"
 #include "meridian/core/halo_plan.hpp"
+#include "meridian/earth/insolation.hpp"
 #include "meridian/earth/sphere_diffusion.hpp"
 
 namespace meridian::atmosphere {
@@ -38,7 +40,7 @@ class Atmosphere final : public core::Component {
   // Export "air_temperature" (degC); import "surface_heat_flux" (W m-2 of cell area, into the air).
   std::vector<core::CouplingField> exports() const override;
   std::vector<core::CouplingField> imports() const override;
-  // t_atm (restart, output), surface_heat_flux (output).
+  // t_atm (restart, output), surface_heat_flux (output), atmosphere_energy_input (restart).
   std::vector<core::FieldEntry> fields() override;
   core::Field* coupling_field(const std::string& name) override;
   int halo_width() const override { return 2; }                  // the limiter reads i +- 2
@@ -48,10 +50,13 @@ class Atmosphere final : public core::Component {
   std::string time_step_key() const override { return "atmosphere.dt"; }
   // Collective. Throws core::Error if `duration` (s) is not a whole number of time_step().
   void advance(double duration) override;
-  // Collective: refreshes the halo of t_atm after a restart overwrote it.
+  // Collective: refreshes the halo of t_atm after a restart overwrote it and sets the clock (the
+  // absorbed sunlight may be seasonal). Throws core::Error if `time` is not a whole number of dt.
   void restarted(double time) override;
   // C_a T area per owned cell, J (relative to 0 degC).
   void add_energy(core::ExactAccumulator& joules) const override;
+  // Sunlight absorbed minus longwave to space since the last call, J per owned cell; restarts the count.
+  void take_energy_input(core::ExactAccumulator& joules) override;
   // atmosphere_mean_temperature, area-weighted, degC.
   void add_diagnostics(std::vector<core::GlobalMean>& means) const override;
 
@@ -74,7 +79,9 @@ class Atmosphere final : public core::Component {
 
   const core::Decomposition* decomp_ = nullptr;
   const core::SphereGrid* grid_ = nullptr;
-  std::optional<core::Field> t_, flux_;
+  std::optional<earth::Insolation> sun_;  // only where sunlight.absorbed_by_air > 0
+  std::optional<core::Field> t_, flux_, input_;  // input_: J m-2 crossed the top since last taken
+  long long steps_ = 0;                          // time is steps_ * dt_: the seasonal sunlight
   std::vector<Row> rows_;     // one per owned row
   std::vector<double> next_;  // the new owned values, written before any is stored
   double courant_ = 0;        // u0 dt / (radius dlon): the same in every row

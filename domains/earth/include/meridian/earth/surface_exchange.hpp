@@ -3,8 +3,11 @@
 // cell on the host's grid (the atmosphere's, as configs/default.ini couples it). For each surface s
 // with fraction f_s of the cell and temperature T_s, the heat leaving it upward is
 //
-//   F_s = gamma_s (T_s - T_air)   [W m-2 of surface s]
+//   F_s = gamma_s (T_s - T_air) + [sigma T_s^4 - eps sigma T_air^4] + [beta_s k (q_sat(T_s) - RH q_sat(T_air))]
 //
+// [W m-2 of surface s]: sensible heat by a bulk formula, and, each where switched on, the surface's
+// longwave emission less the air's back radiation and the latent heat of evaporation (which the air
+// gains when the vapour condenses). With both off it is North's (1975) special case.
 // The air gains sum_s f_s F_s per unit cell area (surfaces in a fixed order: ocean, land, ice), and
 // each surface loses F_s per unit of its own area: what one side loses the other gains, cell by cell,
 // so the closed system conserves energy to round-off. The ocean and land fractions partition each
@@ -30,7 +33,8 @@ class SurfaceExchange final : public core::Mediator {
   // and ice_volume (each surface optional: leave it uncoupled when the run has no such surface).
   std::vector<core::CouplingField> imports() const override;
   // heat_into_air (W m-2 of cell), heat_into_ocean (W m-2 of ocean), heat_into_land (W m-2 of land),
-  // heat_into_ice (W m-2 of cell).
+  // heat_into_ice (W m-2 of cell), sunlight_into_ice (W m-2 of cell, the sunlight inside heat_into_ice),
+// ice_surface_temperature (degC).
   std::vector<core::CouplingField> exports() const override;
   std::vector<std::string> partition() const override { return {"ocean_fraction", "land_fraction"}; }
   void setup(const core::MediatorContext& context) override;
@@ -40,9 +44,22 @@ class SurfaceExchange final : public core::Mediator {
   std::string stable_interval_reason() const override { return "gammas and heat capacities of the surfaces"; }
 
  private:
+  // What the air over a cell contributes to every surface's flux: its temperature, degC, back
+  // radiation eps sigma T^4, W m-2, and humidity RH q_sat(T), kg/kg (0 where those terms are off).
+  struct Air {
+    double t, back_radiation, humidity;
+  };
+  Air air_terms(double t_air) const;
+  // The heat leaving a surface at t_surface (degC) upward, W m-2 of that surface; wetness is beta.
+  double upward(double gamma, double wetness, double t_surface, const Air& air) const;
+  // The ice's upper-surface temperature, degC, for absorbed sunlight (W m-2 of ice) and thickness h (m).
+  double ice_surface_temperature(double sunlight, double thickness, const Air& air) const;
   void compute_with_ice(const core::MediatorFields& fields);
   double ocean_gamma_ = 0, land_gamma_ = 0, ice_gamma_ = 0, ice_ocean_gamma_ = 0;
   double freezing_ = 0, ice_albedo_ = 0, latent_per_volume_ = 0, interval_ = 0;  // degC, 1, J m-3, s
+  bool longwave_ = false, latent_ = false;
+  double ice_conductivity_ = 0;  // W m-1 K-1
+  double air_emissivity_ = 0, evaporation_ = 0, humidity_ = 0, land_wetness_ = 0;  // 1, W m-2, 1, 1
   std::optional<Insolation> sun_;
   const core::Decomposition* decomp_ = nullptr;
   const core::SphereGrid* grid_ = nullptr;

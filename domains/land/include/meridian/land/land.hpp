@@ -4,7 +4,8 @@
 //
 //   C_l dT/dt = S (1 - albedo) + F
 //
-// sunlight S from earth::Insolation and the heat F it imports (W m-2 of land). Cells with
+// sunlight S from earth::Insolation (the part reaching the surface) and the heat F it imports (W m-2
+// of land); with land.snow the albedo is land.snow_albedo where T < land.snow_temperature. Cells with
 // f_l == 0 keep their initial temperature and count for nothing. Each cell's update reads only
 // itself, so the answer is bitwise the same on any decomposition.
 
@@ -48,6 +49,8 @@ class Land final : public core::Component {
   void restarted(double time) override { set_time(time); }  // no halo, no derived state
   // C_l T f_l area per owned land cell, J (relative to 0 degC).
   void add_energy(core::ExactAccumulator& joules) const override;
+  // The sunlight absorbed since the last call, J, per owned land cell (f_l area); restarts the count.
+  void take_energy_input(core::ExactAccumulator& joules) override;
   // land_mean_temperature, weighted by f_l area, degC.
   void add_diagnostics(std::vector<core::GlobalMean>& means) const override;
 
@@ -59,10 +62,12 @@ class Land final : public core::Component {
   void step();
 
   double dt_ = 0, capacity_ = 0, albedo_ = 0, initial_temperature_ = 0;
+  bool snow_ = false;
+  double snow_albedo_ = 0, snow_temperature_ = 0;  // 1, degC
   const core::Decomposition* decomp_ = nullptr;
   const core::SphereGrid* grid_ = nullptr;
   std::optional<earth::Insolation> sun_;
-  std::optional<core::Field> t_, fraction_, flux_;
+  std::optional<core::Field> t_, fraction_, flux_, input_;  // input_: J m-2 of land
   long long steps_ = 0;  // time is steps_ * dt_, never a running sum
 };
 

@@ -1,10 +1,11 @@
 #pragma once
 // The ocean: a slab mixed layer of temperature t_ocean (degC) on the ocean part f of each cell,
 //
-//   C_o f dT/dt = D_o div(min(f, f') grad T) + f (S (1 - albedo) + F)
+//   C_o f dT/dt = D_o div(min(f, f') grad T) + (f - a) S (1 - albedo) + f F
 //
 // with lateral diffusion through faces weighted by the smaller ocean fraction of the two cells (no
-// heat crosses a coastline), sunlight S from earth::Insolation and the heat F it imports (W
+// heat crosses a coastline), sunlight S from earth::Insolation on the open water (a: the imported
+// sea-ice fraction, 0 where uncoupled) and the heat F it imports (W
 // m-2 of ocean). Cells with f == 0 keep their initial temperature and count for nothing. Numerics in
 // domains/README.md; the update is bitwise the same on any decomposition.
 
@@ -33,10 +34,12 @@ class Ocean final : public core::Component {
   // Collective over context.decomposition.comm(): plans the halo exchange and fills the fraction's
   // halo. Throws ConfigError naming ocean.dt if it is not a positive whole multiple of run.dt.
   void setup(const core::ComponentContext& context) override;
-  // t_ocean (restart, output), ocean_fraction (output), ocean_heat_flux (output).
+  // t_ocean (restart, output), ocean_fraction (output), ocean_heat_flux (output),
+  // ocean_energy_input (restart).
   std::vector<core::FieldEntry> fields() override;
   // Exports "sea_surface_temperature" (degC, coverage sea_area_fraction) and "sea_area_fraction"
-  // (1); import "surface_heat_flux" (W m-2 of ocean, positive into the ocean).
+  // (1); import "surface_heat_flux" (W m-2 of ocean, positive into the ocean) and, optionally,
+  // "sea_ice_area_fraction" (1 of the cell): sunlight reaches only the open water f - a.
   std::vector<core::CouplingField> exports() const override;
   std::vector<core::CouplingField> imports() const override;
   core::Field* coupling_field(const std::string& name) override;
@@ -51,6 +54,8 @@ class Ocean final : public core::Component {
   void restarted(double time) override;
   // C_o T f area per owned ocean cell, J (relative to 0 degC).
   void add_energy(core::ExactAccumulator& joules) const override;
+  // The sunlight absorbed since the last call, J, per owned ocean cell (f area); restarts the count.
+  void take_energy_input(core::ExactAccumulator& joules) override;
   // ocean_mean_temperature, weighted by f area, degC.
   void add_diagnostics(std::vector<core::GlobalMean>& means) const override;
 
@@ -73,7 +78,7 @@ class Ocean final : public core::Component {
   const core::Decomposition* decomp_ = nullptr;
   const core::SphereGrid* grid_ = nullptr;
   std::optional<earth::Insolation> sun_;
-  std::optional<core::Field> t_, fraction_, flux_;
+  std::optional<core::Field> t_, fraction_, flux_, input_, ice_;  // input_: J m-2 of ocean; ice_: 1
   std::vector<Row> rows_;     // one per owned row
   std::vector<double> next_;  // new owned values
   long long steps_ = 0;       // time is steps_ * dt_, never a running sum: restarts keep the bits

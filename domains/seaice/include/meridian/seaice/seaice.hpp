@@ -30,13 +30,18 @@ class SeaIce final : public core::Component {
   void declare_options(core::OptionRegistry& options) const override;
   // "ice_volume" (m) and "sea_ice_area_fraction" (1).
   std::vector<core::CouplingField> exports() const override;
-  // "sea_area_fraction" (1) and "heat_flux_into_ice" (W m-2 of cell, positive melts); both required.
+  // "sea_area_fraction" (1) and "heat_flux_into_ice" (W m-2 of cell, positive melts), both required;
+  // "sunlight_into_ice" (W m-2 of cell, optional), the part of that flux that is absorbed sunlight:
+  // only counted as the energy entering the system (take_energy_input), never added to the ice.
+  // Couple it wherever the mediator gives the ice sunlight, or the run's energy budget misses it.
+  // "ice_surface_temperature" (degC, optional): written to history only.
   std::vector<core::CouplingField> imports() const override;
   // Local (no messages: there is no halo). Throws ConfigError naming seaice.dt if it is not a
   // positive whole multiple of run.dt; the other options are checked by their declared ranges.
   void setup(const core::ComponentContext& context) override;
   // ice_volume (restart, output), sea_ice_area_fraction (output), sea_area_fraction (import, not
-  // written), heat_flux_into_ice (import, output).
+  // written), heat_flux_into_ice (import, output), sunlight_into_ice (import, output),
+  // ice_surface_temperature (import, output), seaice_energy_input (restart).
   std::vector<core::FieldEntry> fields() override;
   // The four fields above by the names of exports() and imports(); nullptr for any other name.
   core::Field* coupling_field(const std::string& name) override;
@@ -54,6 +59,8 @@ class SeaIce final : public core::Component {
   void restarted(double time) override;
   // -rho_i L_f V area per owned cell, J (relative to water at freezing).
   void add_energy(core::ExactAccumulator& joules) const override;
+  // The imported sunlight since the last call, J per owned cell; restarts the count.
+  void take_energy_input(core::ExactAccumulator& joules) override;
   // seaice_area_fraction_mean (global ice cover) and seaice_volume_mean (m), both weighted by cell area.
   void add_diagnostics(std::vector<core::GlobalMean>& means) const override;
 
@@ -67,7 +74,7 @@ class SeaIce final : public core::Component {
   const core::Decomposition* decomp_ = nullptr;
   const core::SphereGrid* grid_ = nullptr;
   // Set up once in setup(); the framework keeps pointers to them.
-  std::unique_ptr<core::Field> volume_, fraction_, sea_fraction_, flux_;
+  std::unique_ptr<core::Field> volume_, fraction_, sea_fraction_, flux_, sunlight_, input_, surface_t_;
 };
 
 // A new sea ice, not yet set up.
