@@ -1,7 +1,6 @@
 #pragma once
 // The benchmark stencil written on meridian's core: two Fields with halo 1 and the decomposition's
-// halo plan of width 1, bound each step to the field being read. The interior is computed while the
-// halo is in flight.
+// halo plan of width 1, bound each step to the field being read; one exchange, then one sweep.
 
 #include <mpi.h>
 
