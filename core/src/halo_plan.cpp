@@ -137,6 +137,24 @@ HaloPlan::HaloPlan(const Decomposition& decomp, MPI_Comm comm, int width, int ta
       packed_per_level_ += s.count;
       packed_.push_back(s);
     }
+  // Self copies that rows about to be sent carry (the x wrap of the rows sent north and south, when
+  // merged) go before the sends; the rest after them, while the messages travel.
+  bool merged = false;
+  for (const Side& s : remote_) merged = merged || (s.direction >= 2 && s.direction < 4 && s.send.x.begin < 0);
+  for (const Side& s : local_) {
+    const bool wrap_x = s.direction < 2;  // west or east: rows [0, ny)
+    if (!merged || !wrap_x) {
+      local_after_.push_back(s);
+      continue;
+    }
+    const int w = std::min(width, ny_);
+    for (IndexRange rows : {IndexRange{0, w}, IndexRange{std::max(ny_ - width, w), ny_}, IndexRange{w, ny_ - width}}) {
+      if (rows.size() <= 0) continue;
+      Side part = s;
+      part.send.y = part.recv.y = rows;
+      (rows.begin == w && rows.end == ny_ - width ? local_after_ : local_before_).push_back(part);
+    }
+  }
 }
 
 void HaloPlan::check_fields(std::span<Field* const> fields) const {
@@ -152,7 +170,8 @@ void HaloPlan::copy_self(std::span<Field* const> fields) {
   if (in_flight_) throw Error(rank_, "halo exchange", "copy_self() called while an exchange of this plan is in flight");
   check_fields(fields);
   bound_.assign(fields.begin(), fields.end());
-  if (!local_.empty()) copy_local(bound_, local_, width_);
+  if (!local_before_.empty()) copy_local(bound_, local_before_, width_);
+  if (!local_after_.empty()) copy_local(bound_, local_after_, width_);
 }
 
 // The values of message `m` in message order, as blocks of the bound fields' memory (rows sent in
@@ -246,9 +265,12 @@ HaloHandle HaloPlan::start(std::span<Field* const> fields) {
     for (std::size_t m = 0; m < n; ++m) c.active[m] = c.recv[m].get();
     MERIDIAN_MPI(MPI_Startall(static_cast<int>(n), c.active.data()), comm_);
   }
-  // Self copies before any send: rows sent over the padded width carry the x halos they fill.
-  if (!local_.empty()) copy_local(bound_, local_, width_);
-  if (!current_) return HaloHandle(this);
+  // Self copies of rows about to be sent (over the padded width, carrying the x halos they fill).
+  if (!local_before_.empty()) copy_local(bound_, local_before_, width_);
+  if (!current_) {
+    if (!local_after_.empty()) copy_local(bound_, local_after_, width_);
+    return HaloHandle(this);
+  }
   Channel& c = *current_;
   const std::size_t n = messages_.size();
   if (!packed_.empty())
@@ -260,6 +282,7 @@ HaloHandle HaloPlan::start(std::span<Field* const> fields) {
         send_buffer_.data(), width_, std::size_t(levels));
   for (std::size_t m = 0; m < n; ++m) c.active[n + m] = c.send[m].get();
   MERIDIAN_MPI(MPI_Startall(static_cast<int>(n), c.active.data() + n), comm_);
+  if (!local_after_.empty()) copy_local(bound_, local_after_, width_);  // while the messages travel
   return HaloHandle(this);
 }
 

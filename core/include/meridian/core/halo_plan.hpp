@@ -12,9 +12,10 @@
 // Rows travel straight from and into the fields' memory (an MPI datatype over the bound fields, so
 // nothing is packed or unpacked for them); only columns and corners, a few cells per row, go
 // through a buffer. Neighbours that are this rank itself (one rank across a periodic direction) are
-// served by a local copy, with no MPI traffic, done first in start(); when x wraps onto this rank,
-// the rows sent north and south then carry the wrapped corners with them (N, NE and NW are one
-// contiguous block of rows, as in the plain MPI code of apps/bench/stencil_baseline.cpp). All plans
+// served by a local copy, with no MPI traffic, in start(); when x wraps onto this rank, the rows
+// sent north and south are wrapped first and then carry the wrapped corners with them (N, NE and NW
+// are one contiguous block of rows, as in the plain MPI code of apps/bench/stencil_baseline.cpp);
+// the rest of the wrap is copied while the messages travel. All plans
 // of one decomposition share one duplicated communicator, each with its own tag (its width), so two
 // plans may have exchanges in flight at once; one plan has at most one.
 
@@ -93,7 +94,7 @@ class HaloPlan {
   int messages() const noexcept { return static_cast<int>(messages_.size()); }
   // Whether some halo is filled from this rank's own cells (a periodic direction over one rank).
   bool has_self_copy() const noexcept { return !local_.empty(); }
-  // Only the self copies of an exchange (what start() does first), with no message: lets a
+  // Only the self copies of an exchange (what start() does besides messages), with no message: lets a
   // benchmark time them on their own. Local; throws Error on a shape mismatch or while in flight.
   void copy_self(std::span<Field* const> fields);
   // Bytes this rank sends to other ranks per exchange of fields with `levels` levels in all (self
@@ -144,6 +145,7 @@ class HaloPlan {
   MPI_Comm comm_;
   int width_, tag_, rank_, nx_, ny_;
   std::vector<Side> remote_, local_;
+  std::vector<Side> local_before_, local_after_;  // local_, split: before and after the sends start
   std::vector<Side> packed_;  // copies of the packed sides of remote_, for the copy kernels
   std::vector<Message> messages_;
   std::size_t per_level_ = 0;         // values per level sent (and received) to other ranks
