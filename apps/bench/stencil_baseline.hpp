@@ -2,8 +2,8 @@
 // The yardstick for MeridianStencil: the same problem hand-written as the best plain MPI code for
 // it. Two arrays with one ghost layer; rows are sent from and received into the arrays in place
 // (no packing), nonblocking, receives posted first; when x is not split the periodic wrap is a local
-// copy made while the rows travel, else the ghost columns are packed; then one fused sweep over the
-// block. Uses no meridian class (only the shared kernel and the checksum).
+// copy made while the rows travel, else the ghost columns are packed; every cell is computed once,
+// those that need no message while the messages travel (whole rows, one sweep, when x is not split). Uses no meridian class (only the shared kernel and the checksum).
 
 #include <mpi.h>
 

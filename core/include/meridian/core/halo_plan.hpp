@@ -72,7 +72,8 @@ class HaloPlan {
   // shape mismatch or if an exchange of this plan is already in flight. Persistent requests and
   // their datatypes are kept per bound field set (the fields' memory), the last `channels_kept` sets,
   // so nothing is allocated once a set has been exchanged; a set with more levels than any before
-  // grows the column buffers, and the requests of the other sets are then remade once.
+  // grows the column buffers, and the requests of the other sets are then remade once. Halos whose
+  // neighbour is this rank (self copies) are valid when start() returns; the others after finish().
   HaloHandle start(std::initializer_list<Field*> fields) {
     return start(std::span<Field* const>(fields.begin(), fields.size()));
   }
