@@ -177,11 +177,13 @@ void HaloPlan::copy_self(std::span<Field* const> fields) {
 // The values of message `m` in message order, as blocks of the bound fields' memory (rows sent in
 // place) and of the buffers (packed sides), over MPI_BOTTOM. Blocks that touch are merged, so the
 // whole rows of a field's north or south edge are one block.
-Datatype HaloPlan::message_type(const Message& m, std::span<Field* const> fields, bool sending,
-                                std::size_t levels) {
+Datatype HaloPlan::message_type(const Message& m, std::span<Field* const> fields, bool sending, std::size_t levels,
+                                double*& single, int& count) {
   std::vector<MPI_Aint> where;
   std::vector<int> length;
+  const double* first = nullptr;
   const auto add = [&](const double* p, std::size_t n) {
+    if (!first) first = p;
     MPI_Aint a;
     MERIDIAN_MPI(MPI_Get_address(p, &a), comm_);
     if (!where.empty() && MPI_Aint_add(where.back(), MPI_Aint(length.back() * sizeof(double))) == a) {
@@ -204,6 +206,12 @@ Datatype HaloPlan::message_type(const Message& m, std::span<Field* const> fields
     for (const Field* f : fields)
       for (int z = 0; z < f->nz(); ++z)
         for (int j = box.y.begin; j < box.y.end; ++j) add(f->data() + f->offset(box.x.begin, j, z), box.x.size());
+  }
+  if (where.size() == 1) {
+    // One block (one field's whole rows): plain doubles, MPI's fastest path, no datatype.
+    single = const_cast<double*>(first);
+    count = length[0];
+    return {};
   }
   MPI_Datatype type;
   MERIDIAN_MPI(MPI_Type_create_hindexed(int(where.size()), length.data(), where.data(), MPI_DOUBLE, &type), comm_);
@@ -238,11 +246,18 @@ HaloPlan::Channel& HaloPlan::channel_for(std::span<Field* const> fields, int lev
   // plan), so the plan's own tag cannot mismatch.
   for (const Message& m : messages_) {
     MPI_Request r;
-    const Datatype& in = c->types.emplace_back(message_type(m, fields, false, std::size_t(levels)));
-    MERIDIAN_MPI(MPI_Recv_init(MPI_BOTTOM, 1, in.get(), m.peer, tag_, comm_, &r), comm_);
+    double* single = nullptr;
+    int count = 1;
+    const Datatype& in = c->types.emplace_back(message_type(m, fields, false, std::size_t(levels), single, count));
+    MERIDIAN_MPI(in.get() == MPI_DATATYPE_NULL ? MPI_Recv_init(single, count, MPI_DOUBLE, m.peer, tag_, comm_, &r)
+                                               : MPI_Recv_init(MPI_BOTTOM, 1, in.get(), m.peer, tag_, comm_, &r),
+                 comm_);
     c->recv.emplace_back(r);
-    const Datatype& out = c->types.emplace_back(message_type(m, fields, true, std::size_t(levels)));
-    MERIDIAN_MPI(MPI_Send_init(MPI_BOTTOM, 1, out.get(), m.peer, tag_, comm_, &r), comm_);
+    count = 1;
+    const Datatype& out = c->types.emplace_back(message_type(m, fields, true, std::size_t(levels), single, count));
+    MERIDIAN_MPI(out.get() == MPI_DATATYPE_NULL ? MPI_Send_init(single, count, MPI_DOUBLE, m.peer, tag_, comm_, &r)
+                                                : MPI_Send_init(MPI_BOTTOM, 1, out.get(), m.peer, tag_, comm_, &r),
+                 comm_);
     c->send.emplace_back(r);
   }
   c->active.resize(messages_.size() * 2);

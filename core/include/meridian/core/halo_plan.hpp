@@ -139,7 +139,10 @@ class HaloPlan {
   };
   static constexpr std::size_t channels_kept = 8;
   Channel& channel_for(std::span<Field* const> fields, int levels);
-  Datatype message_type(const Message& m, std::span<Field* const> fields, bool sending, std::size_t levels);
+  // The datatype of message `m` over MPI_BOTTOM; or, when the message is one block, no datatype and
+  // that block in `single` and `count`.
+  Datatype message_type(const Message& m, std::span<Field* const> fields, bool sending, std::size_t levels,
+                        double*& single, int& count);
   void finish();
   void abandon() noexcept;
 
