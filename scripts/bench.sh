@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs meridian's benchmarks against their baselines and prints one table:
 #   halo exchange vs raw MPI at 4096x4096 (bandwidth-bound) and 64x64 (latency-bound), width 2,
-#   4 fields; the N=4096 heat stencil (50 steps) vs a hand-written MPI version and vs STREAM;
+#   4 fields (the messages that travel vs raw MPI of the same bytes in one message per peer, the self
+#   copy on its own vs a plain loop and memcpy); the heat stencil at 256^2, 1024^2 and 4096^2 vs
+#   the best plain MPI code for it (stencil_baseline.cpp) and vs STREAM;
 #   a parallel HDF5 history write (+fsync) of 4 fields vs raw POSIX write+fsync of the same bytes
 #   (the file's), 5 interleaved repeats: medians, their ratio and min..max of each;
 #   the coupled model (144x72, 96 steps) in cell updates/s per rank vs STREAM triad / 16 B, and per
@@ -33,9 +35,9 @@ if [[ $build_first -eq 1 || ! -x "$bench" ]]; then
 fi
 
 if [[ $quick -eq 1 ]]; then
-  big=1024 steps=20 repeats=(--repeats 3) io_nx=${IO_NX:-1024}
+  big=1024 stencil_runs=("256 400" "1024 40") repeats=(--repeats 3) io_nx=${IO_NX:-1024}
 else
-  big=4096 steps=50 repeats=() io_nx=${IO_NX:-4096}
+  big=4096 stencil_runs=("256 4000" "1024 400" "4096 50") repeats=() io_nx=${IO_NX:-4096}
 fi
 io_dir="${IO_DIR:-.}"
 io_need_mib=$(( io_nx * io_nx * 4 * 8 / 1048576 * 2 ))  # the HDF5 file and the raw files of one repeat
@@ -49,7 +51,12 @@ out="${MERIDIAN_BENCH_OUT:-$(mktemp /tmp/meridian-bench.XXXXXX.jsonl)}"
 run() { mpirun -n "$ranks" "$bench" "$@" --json | tee -a "$out" >/dev/null; }
 run halo --nx "$big" --ny "$big" --width 2 --fields 4 "${repeats[@]}"
 run halo --nx 64 --ny 64 --width 2 --fields 4 "${repeats[@]}"
-run stencil --nx "$big" --steps "$steps" "${repeats[@]}"
+# The stencil at a small block (latency-bound), cache-resident and memory-bound sizes; steps so
+# that each size runs about as long.
+for size_steps in "${stencil_runs[@]}"; do
+  read -r n n_steps <<<"$size_steps"
+  run stencil --nx "$n" --steps "$n_steps" "${repeats[@]}"
+done
 run io --nx "$io_nx" --ny "$io_nx" --fields 4 --dir "$io_dir" "${repeats[@]}"
 # Concurrent layout needs a rank per component: compare layouts from 3 ranks up.
 if [[ "${RANKS:-2}" -ge 3 ]]; then run coupled --layout both "${repeats[@]}"; else run coupled "${repeats[@]}"; fi
@@ -88,8 +95,12 @@ for r in rows:
               f"{r['bytes_per_rank']} bytes and {r['messages_per_rank']} messages per rank ({r['routes']}), "
               f"{r['surface']} on a {r['fine_grid']} grid (refine {r['refine']})")
     if "us_per_exchange" in r:
-        print(f"# {r['name']}: {r['us_per_exchange']:.1f} us per exchange vs {r['raw_us_per_exchange']:.1f} us raw, "
-              f"{r['bytes_per_rank']} bytes per rank, process grid {r['process_grid']}")
+        print(f"# {r['name']}: {r['us_per_exchange']:.1f} us per exchange vs {r['raw_us_per_exchange']:.1f} us raw + plain "
+              f"self copy; messages that travel {r['travel_us']:.1f} us vs {r['raw_travel_us']:.1f} us raw "
+              f"({r['messages_per_exchange']} vs {r['raw_messages_per_exchange']} messages per exchange, "
+              f"{r['bytes_per_rank']} bytes per rank); self copy {r['self_copy_us']:.1f} us vs {r['plain_self_copy_us']:.1f} us "
+              f"plain loop, {r['memcpy_same_bytes_us']:.1f} us memcpy of its {r['self_copy_bytes']} bytes; "
+              f"process grid {r['process_grid']}")
 setup = [r for r in rows if r["name"].startswith("setup_")]
 if setup:
     print(f"# set-up, weak scaling ({setup[0]['name']}): per rank, largest over ranks; halo bytes per exchange of one level")

@@ -1,7 +1,9 @@
 #pragma once
-// The raw-MPI yardstick for core::HaloPlan: the same messages (sizes, neighbours, tags) sent
-// with plain MPI_Irecv/MPI_Isend of preallocated contiguous buffers and one MPI_Waitall. No packing,
-// no unpacking: what the network alone costs.
+// The raw-MPI yardstick for core::HaloPlan: the same bytes, in the best plain way: one message per
+// distinct neighbouring rank (all directions and fields to it together), sent with plain
+// MPI_Irecv/MPI_Isend of preallocated contiguous buffers and one MPI_Waitall. No packing, no
+// unpacking: what the network alone costs. Neighbours that are this rank get no message (their
+// halos are a local copy, timed on its own by the halo benchmark).
 
 #include <mpi.h>
 
@@ -25,7 +27,7 @@ class RawHalo {
 
  private:
   struct Message {
-    int direction, peer;
+    int peer;
     std::size_t offset, count;
   };
   core::Comm comm_;

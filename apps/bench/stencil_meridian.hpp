@@ -1,7 +1,7 @@
 #pragma once
 // The benchmark stencil written on meridian's core: two Fields with halo 1 and the decomposition's
-// halo plan of width 1, bound each step to the field being read. The interior is computed while the
-// halo is in flight.
+// halo plan of width 1, bound each step to the field being read; the cells that need no halo from
+// another rank are computed while the halo is in flight, each cell once.
 
 #include <mpi.h>
 

@@ -86,6 +86,10 @@ HaloPlan::HaloPlan(const Decomposition& decomp, MPI_Comm comm, int width, int ta
     : comm_(comm), width_(width), tag_(tag), rank_(decomp.rank()), nx_(decomp.nx_local()), ny_(decomp.ny_local()) {
   if (width < 0) throw Error(rank_, "halo exchange", "negative width " + std::to_string(width));
   if (width == 0) return;
+  // x wraps onto this rank (a 1 x P grid, periodic in x): the x halos of the owned rows are filled
+  // locally before anything is sent, so the rows sent north and south may run over the whole padded
+  // width and carry the corners: N, NE and NW (one peer) become one box of whole rows.
+  const bool x_self = decomp.neighbour(Direction::west) == rank_ && decomp.neighbour(Direction::east) == rank_;
   for (int d = 0; d < direction_count; ++d) {
     const int peer = decomp.neighbour(d);
     if (peer == MPI_PROC_NULL) continue;
@@ -94,33 +98,62 @@ HaloPlan::HaloPlan(const Decomposition& decomp, MPI_Comm comm, int width, int ta
               peer,
               {send_span(ox, nx_, width), send_span(oy, ny_, width)},
               {recv_span(ox, nx_, width), recv_span(oy, ny_, width)}};
-    side.count = std::size_t(side.recv.x.size()) * side.recv.y.size();
     if (peer == rank_) {
       // The halo beyond edge d is filled from this rank's own cells at the opposite edge.
       side.send = {send_span(-ox, nx_, width), send_span(-oy, ny_, width)};
+      side.count = std::size_t(side.recv.x.size()) * side.recv.y.size();
       local_.push_back(side);
       continue;
     }
+    if (x_self && oy != 0) {
+      if (ox != 0) continue;  // the corner rides with the row of its peer
+      side.send.x = side.recv.x = {-width, nx_ + width};
+    }
+    side.count = std::size_t(side.recv.x.size()) * side.recv.y.size();
+    // A row of 16 values or more goes in place (its own block of the datatype); shorter ones, a
+    // block per row of the halo column, are cheaper packed. Both ends see the same box shapes.
+    side.packed = side.send.x.size() < 16;
     remote_.push_back(side);
   }
-  // One message per peer. The sender lays its sides to a peer out in direction order; the receiver
-  // expects them in the order of the direction they were sent in, opposite() of its own, so both
-  // agree even when one peer is the neighbour in several directions (periodic wrap over two ranks).
-  std::stable_sort(remote_.begin(), remote_.end(), [](const Side& a, const Side& b) { return a.peer < b.peer; });
-  std::vector<Side*> recv_order;
-  for (Side& s : remote_) recv_order.push_back(&s);
-  std::stable_sort(recv_order.begin(), recv_order.end(), [](const Side* a, const Side* b) {
-    return a->peer != b->peer ? a->peer < b->peer : opposite(a->direction) < opposite(b->direction);
-  });
-  std::size_t recv_offset = 0;
-  for (std::size_t k = 0; k < remote_.size(); ++k) {
-    if (messages_.empty() || messages_.back().peer != remote_[k].peer)
-      messages_.push_back({remote_[k].peer, per_level_, 0});
-    remote_[k].send_offset = per_level_;
+  // One message per peer: the sender lays its sides out in direction order; the receiver expects
+  // them in the order of the direction they were sent in, opposite() of its own, so both agree even
+  // when one peer is the neighbour in several directions (periodic wrap over two ranks).
+  for (int k = 0; k < int(remote_.size()); ++k) {
+    auto m = std::find_if(messages_.begin(), messages_.end(), [&](const Message& x) { return x.peer == remote_[k].peer; });
+    if (m == messages_.end()) m = messages_.insert(messages_.end(), Message{remote_[k].peer, 0, {}, {}});
+    m->send.push_back(k);  // remote_ is in direction order already
+    m->recv.push_back(k);
+    m->count += remote_[k].count;
     per_level_ += remote_[k].count;
-    recv_order[k]->recv_offset = recv_offset;  // the same peer's group: both orders sort by peer first
-    recv_offset += recv_order[k]->count;
-    messages_.back().count += remote_[k].count;
+  }
+  for (Message& m : messages_)
+    std::stable_sort(m.recv.begin(), m.recv.end(),
+                     [&](int a, int b) { return opposite(remote_[a].direction) < opposite(remote_[b].direction); });
+  // The buffers hold the packed sides one after another (a local layout: the datatypes say where
+  // each side's values are, so the peers need not agree on it).
+  for (Side& s : remote_)
+    if (s.packed) {
+      s.send_offset = s.recv_offset = packed_per_level_;
+      packed_per_level_ += s.count;
+      packed_.push_back(s);
+    }
+  // Self copies that rows about to be sent carry (the x wrap of the rows sent north and south, when
+  // merged) go before the sends; the rest after them, while the messages travel.
+  bool merged = false;
+  for (const Side& s : remote_) merged = merged || (s.direction >= 2 && s.direction < 4 && s.send.x.begin < 0);
+  for (const Side& s : local_) {
+    const bool wrap_x = s.direction < 2;  // west or east: rows [0, ny)
+    if (!merged || !wrap_x) {
+      local_after_.push_back(s);
+      continue;
+    }
+    const int w = std::min(width, ny_);
+    for (IndexRange rows : {IndexRange{0, w}, IndexRange{std::max(ny_ - width, w), ny_}, IndexRange{w, ny_ - width}}) {
+      if (rows.size() <= 0) continue;
+      Side part = s;
+      part.send.y = part.recv.y = rows;
+      (rows.begin == w && rows.end == ny_ - width ? local_after_ : local_before_).push_back(part);
+    }
   }
 }
 
@@ -133,35 +166,104 @@ void HaloPlan::check_fields(std::span<Field* const> fields) const {
                       std::to_string(ny_) + " and the exchange width " + std::to_string(width_));
 }
 
-HaloPlan::Channel& HaloPlan::channel_for(int levels) {
-  for (Channel& c : channels_)
-    if (c.levels == levels) return c;
-  // A larger field set than any before: larger buffers, so every persistent request (they point
-  // into the buffers) is rebuilt on its next use. Happens once per new maximum, never per step.
+void HaloPlan::copy_self(std::span<Field* const> fields) {
+  if (in_flight_) throw Error(rank_, "halo exchange", "copy_self() called while an exchange of this plan is in flight");
+  check_fields(fields);
+  bound_.assign(fields.begin(), fields.end());
+  if (!local_before_.empty()) copy_local(bound_, local_before_, width_);
+  if (!local_after_.empty()) copy_local(bound_, local_after_, width_);
+}
+
+// The values of message `m` in message order, as blocks of the bound fields' memory (rows sent in
+// place) and of the buffers (packed sides), over MPI_BOTTOM. Blocks that touch are merged, so the
+// whole rows of a field's north or south edge are one block.
+Datatype HaloPlan::message_type(const Message& m, std::span<Field* const> fields, bool sending, std::size_t levels,
+                                double*& single, int& count) {
+  std::vector<MPI_Aint> where;
+  std::vector<int> length;
+  const double* first = nullptr;
+  const auto add = [&](const double* p, std::size_t n) {
+    if (!first) first = p;
+    MPI_Aint a;
+    MERIDIAN_MPI(MPI_Get_address(p, &a), comm_);
+    if (!where.empty() && MPI_Aint_add(where.back(), MPI_Aint(length.back() * sizeof(double))) == a) {
+      length.back() += int(n);
+      return;
+    }
+    where.push_back(a);
+    length.push_back(int(n));
+  };
+  for (int k : sending ? m.send : m.recv) {
+    const Side& s = remote_[k];
+    if (s.packed) {
+      // copy_boxes lays a side out field by field, level by level: one run of levels * count values.
+      const double* buffer = sending ? send_buffer_.data() + levels * s.send_offset
+                                     : recv_buffer_.data() + levels * s.recv_offset;
+      add(buffer, levels * s.count);
+      continue;
+    }
+    const Box& box = sending ? s.send : s.recv;
+    for (const Field* f : fields)
+      for (int z = 0; z < f->nz(); ++z)
+        for (int j = box.y.begin; j < box.y.end; ++j) add(f->data() + f->offset(box.x.begin, j, z), box.x.size());
+  }
+  if (where.size() == 1) {
+    // One block (one field's whole rows): plain doubles, MPI's fastest path, no datatype.
+    single = const_cast<double*>(first);
+    count = length[0];
+    return {};
+  }
+  MPI_Datatype type;
+  MERIDIAN_MPI(MPI_Type_create_hindexed(int(where.size()), length.data(), where.data(), MPI_DOUBLE, &type), comm_);
+  return Datatype::commit(type);
+}
+
+HaloPlan::Channel& HaloPlan::channel_for(std::span<Field* const> fields, int levels) {
+  const auto same_set = [&](const Channel& c) {
+    if (c.key.size() != fields.size()) return false;
+    for (std::size_t f = 0; f < fields.size(); ++f)
+      if (!(c.key[f] == Channel::Key{fields[f]->data(), fields[f]->halo(), fields[f]->nz()})) return false;
+    return true;
+  };
+  for (std::size_t c = 0; c < channels_.size(); ++c)
+    if (same_set(*channels_[c])) {
+      std::rotate(channels_.begin() + c, channels_.begin() + c + 1, channels_.end());  // most recent last
+      return *channels_.back();
+    }
+  // A larger field set than any before: larger buffers, so every persistent request (their
+  // datatypes point into the buffers) is remade on its next use. Once per new maximum.
   if (levels > buffer_levels_) {
     channels_.clear();  // none is active: at most one exchange in flight, and it has finished
     buffer_levels_ = levels;
-    send_buffer_.assign(std::size_t(levels) * per_level_, 0.0);
-    recv_buffer_.assign(std::size_t(levels) * per_level_, 0.0);
+    send_buffer_.assign(std::size_t(levels) * packed_per_level_, 0.0);
+    recv_buffer_.assign(std::size_t(levels) * packed_per_level_, 0.0);
   }
+  if (channels_.size() >= channels_kept) channels_.erase(channels_.begin());  // the least recently used
+  auto c = std::make_unique<Channel>();
+  for (const Field* f : fields) c->key.push_back({f->data(), f->halo(), f->nz()});
+  c->levels = levels;
   // One message each way between two ranks per plan and exchange (and one exchange in flight per
   // plan), so the plan's own tag cannot mismatch.
-  Channel& c = channels_.emplace_back();
-  c.levels = levels;
-  const std::size_t scale = std::size_t(levels);
   for (const Message& m : messages_) {
-    const int count = static_cast<int>(scale * m.count);
     MPI_Request r;
-    MERIDIAN_MPI(MPI_Recv_init(recv_buffer_.data() + scale * m.offset, count, MPI_DOUBLE, m.peer, tag_, comm_, &r),
+    double* single = nullptr;
+    int count = 1;
+    const Datatype& in = c->types.emplace_back(message_type(m, fields, false, std::size_t(levels), single, count));
+    MERIDIAN_MPI(in.get() == MPI_DATATYPE_NULL ? MPI_Recv_init(single, count, MPI_DOUBLE, m.peer, tag_, comm_, &r)
+                                               : MPI_Recv_init(MPI_BOTTOM, 1, in.get(), m.peer, tag_, comm_, &r),
                  comm_);
-    c.recv.emplace_back(r);
-    MERIDIAN_MPI(MPI_Send_init(send_buffer_.data() + scale * m.offset, count, MPI_DOUBLE, m.peer, tag_, comm_, &r),
+    c->recv.emplace_back(r);
+    count = 1;
+    const Datatype& out = c->types.emplace_back(message_type(m, fields, true, std::size_t(levels), single, count));
+    MERIDIAN_MPI(out.get() == MPI_DATATYPE_NULL ? MPI_Send_init(single, count, MPI_DOUBLE, m.peer, tag_, comm_, &r)
+                                                : MPI_Send_init(MPI_BOTTOM, 1, out.get(), m.peer, tag_, comm_, &r),
                  comm_);
-    c.send.emplace_back(r);
+    c->send.emplace_back(r);
   }
-  c.active.resize(messages_.size() * 2);
-  c.statuses.resize(messages_.size() * 2);
-  return c;
+  c->active.resize(messages_.size() * 2);
+  c->statuses.resize(messages_.size() * 2);
+  channels_.push_back(std::move(c));
+  return *channels_.back();
 }
 
 HaloHandle HaloPlan::start(std::span<Field* const> fields) {
@@ -170,29 +272,37 @@ HaloHandle HaloPlan::start(std::span<Field* const> fields) {
   int levels = 0;
   for (const Field* f : fields) levels += f->nz();
   bound_.assign(fields.begin(), fields.end());  // keeps its capacity: no allocation in the steady state
-  current_ = (levels == 0 || messages_.empty()) ? nullptr : &channel_for(levels);
+  current_ = (levels == 0 || messages_.empty()) ? nullptr : &channel_for(fields, levels);
   in_flight_ = true;
-  if (!current_) return HaloHandle(this);
+  if (current_) {
+    Channel& c = *current_;
+    const std::size_t n = messages_.size();
+    for (std::size_t m = 0; m < n; ++m) c.active[m] = c.recv[m].get();
+    MERIDIAN_MPI(MPI_Startall(static_cast<int>(n), c.active.data()), comm_);
+  }
+  // Self copies of rows about to be sent (over the padded width, carrying the x halos they fill).
+  if (!local_before_.empty()) copy_local(bound_, local_before_, width_);
+  if (!current_) {
+    if (!local_after_.empty()) copy_local(bound_, local_after_, width_);
+    return HaloHandle(this);
+  }
   Channel& c = *current_;
   const std::size_t n = messages_.size();
-  for (std::size_t m = 0; m < n; ++m) c.active[m] = c.recv[m].get();
-  MERIDIAN_MPI(MPI_Startall(static_cast<int>(n), c.active.data()), comm_);
-  // Pack every side, then start all sends at once.
-  copy_boxes<true>(
-      bound_, remote_,
-      [](const Side& s) {
-        return std::pair<const Box&, std::size_t>{s.send, s.send_offset};
-      },
-      send_buffer_.data(), width_, std::size_t(levels));
+  if (!packed_.empty())
+    copy_boxes<true>(
+        bound_, packed_,
+        [](const Side& s) {
+          return std::pair<const Box&, std::size_t>{s.send, s.send_offset};
+        },
+        send_buffer_.data(), width_, std::size_t(levels));
   for (std::size_t m = 0; m < n; ++m) c.active[n + m] = c.send[m].get();
   MERIDIAN_MPI(MPI_Startall(static_cast<int>(n), c.active.data() + n), comm_);
+  if (!local_after_.empty()) copy_local(bound_, local_after_, width_);  // while the messages travel
   return HaloHandle(this);
 }
 
 void HaloPlan::finish() {
   in_flight_ = false;
-  // Self copies first: they overlap with messages still arriving.
-  if (!local_.empty()) copy_local(bound_, local_, width_);
   if (!current_) return;
   Channel& c = *current_;
   current_ = nullptr;
@@ -203,12 +313,13 @@ void HaloPlan::finish() {
             received_mismatch(c.statuses[m], levels * messages_[m].count, messages_[m].peer, comm_);
         !wrong.empty())
       throw Error(rank_, "halo exchange", wrong + " (ranks disagree on the decomposition or the field set)");
-  copy_boxes<false>(
-      bound_, remote_,
-      [](const Side& s) {
-        return std::pair<const Box&, std::size_t>{s.recv, s.recv_offset};
-      },
-      recv_buffer_.data(), width_, levels);
+  if (!packed_.empty())
+    copy_boxes<false>(
+        bound_, packed_,
+        [](const Side& s) {
+          return std::pair<const Box&, std::size_t>{s.recv, s.recv_offset};
+        },
+        recv_buffer_.data(), width_, levels);
 }
 
 void HaloPlan::abandon() noexcept {
