@@ -18,12 +18,22 @@ TimeOperation parse_time(const std::string& v) {
 
 std::string describe(const CouplingField& f) { return "'" + f.name + "' (" + f.units + ")"; }
 
-// "atmosphere.air_temperature (degC), ocean.sea_surface_temperature (degC), ...": what may be a source.
-std::string every_export(const std::vector<CouplingParty>& parties) {
-  std::string out;
+// What may be a source of an import in `units`: "exports of this run in 'W m-2': a.x, b.y (and 6 in
+// other units)", or every export with its units where none has the import's. Only the candidates
+// are named, so the one-line error stays readable however many fields a model couples.
+std::string candidate_exports(const std::vector<CouplingParty>& parties, const std::string& units) {
+  std::string same, all;
+  int others = 0;
   for (const CouplingParty& p : parties)
-    for (const CouplingField& e : p.exports) out += (out.empty() ? "" : ", ") + p.name + "." + e.name + " (" + e.units + ")";
-  return out.empty() ? "none: no component or mediator of this run exports anything" : out;
+    for (const CouplingField& e : p.exports) {
+      all += (all.empty() ? "" : ", ") + p.name + "." + e.name + " (" + e.units + ")";
+      if (e.units == units) same += (same.empty() ? "" : ", ") + p.name + "." + e.name;
+      else ++others;
+    }
+  if (all.empty()) return "exports of this run: none: no component or mediator of this run exports anything";
+  if (same.empty()) return "exports of this run: " + all;
+  return "exports of this run in '" + units + "': " + same +
+         (others ? " (and " + std::to_string(others) + " in other units)" : "");
 }
 
 const CouplingField* find(const std::vector<CouplingField>& fields, const std::string& name) {
@@ -99,8 +109,8 @@ CouplingPlan resolve_couplings(const Config& config, const std::vector<CouplingP
         if (import.optional) continue;
         throw ConfigError(-1, c.key + ".from",
                           "is not set: " + owner.name + " imports " + describe(import) +
-                              " and every import needs a source <component or mediator>.<export>; exports of this "
-                              "run: " + every_export(parties));
+                              " and every import needs a source <component or mediator>.<export>; " +
+                              candidate_exports(parties, import.units));
       }
       const std::size_t dot = from.find('.');
       const std::string source_name = dot == std::string::npos ? from : from.substr(0, dot);
@@ -108,10 +118,10 @@ CouplingPlan resolve_couplings(const Config& config, const std::vector<CouplingP
       const auto source = std::find_if(parties.begin(), parties.end(),
                                        [&](const CouplingParty& p) { return p.name == source_name; });
       if (dot == std::string::npos || source == parties.end())
-        fail("is not <component or mediator>.<export> of this run; exports of this run: " + every_export(parties));
+        fail("is not <component or mediator>.<export> of this run; " + candidate_exports(parties, import.units));
       c.from = std::size_t(source - parties.begin());
       const CouplingField* exported = find(source->exports, c.source);
-      if (!exported) fail(source->name + " has no export '" + c.source + "'; exports of this run: " + every_export(parties));
+      if (!exported) fail(source->name + " has no export '" + c.source + "'; " + candidate_exports(parties, import.units));
       if (c.from == to) fail(owner.name + " cannot import its own export");
       c.regrid = parse_regrid(config.text(c.key + ".regrid"));
       c.time = parse_time(config.text(c.key + ".time"));

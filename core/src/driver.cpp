@@ -349,31 +349,28 @@ void Driver::open_diagnostics(bool continues) {
   diagnostics_opened_ = true;
 }
 
-ExactAccumulator Driver::take_energy_input() {
+ExactAccumulator Driver::energy_input() const {
   ExactAccumulator joules;
   for (std::size_t n = 0; n < components_.size(); ++n)
-    if (runs_here(n)) components_[n]->take_energy_input(joules);
+    if (runs_here(n)) components_[n]->add_energy_input(joules);
   return joules;
 }
 
-// Where the budget's first row counts from. A new run: now. A resumed run: the last row the run it
-// continues wrote, whose total energy diagnostics.csv keeps, because the components' input counts
-// (restart state) run from that row; without that row (a new output folder) the counts restart now.
+// Where the budget's first row counts from: the last row of the run this one continues, since the
+// components' input counts (restart state) run from there. Its total energy is in the kept rows of
+// diagnostics.csv; without them (a new output folder) it is the restored total less the input
+// counted since, which differs from the true one by that stretch's residual: round-off.
 void Driver::start_budget(double energy) {
-  int from_row = 0;
-  if (rank_ == 0) {
-    budget_ = {.energy = energy, .time = clock_.time()};
-    if (restored_ && diagnostics_file_) {
-      const auto kept_energy = diagnostics_file_->last_kept("total_energy");
-      const auto kept_time = diagnostics_file_->last_kept("time");
-      if (kept_energy && kept_time && diagnostics_file_->last_kept("energy_in")) {
-        budget_ = {.energy = *kept_energy, .time = *kept_time};
-        from_row = 1;
-      }
-    }
+  std::vector<ExactAccumulator> pending{energy_input()};
+  const double counted = restored_ ? reproducible_sums(std::move(pending), comm_)[0] : 0.0;  // collective
+  if (rank_ != 0) return;
+  budget_ = {.energy = energy - counted, .time = clock_.time()};
+  if (restored_ && diagnostics_file_) {
+    const auto kept_energy = diagnostics_file_->last_kept("total_energy");
+    const auto kept_time = diagnostics_file_->last_kept("time");
+    if (kept_energy && kept_time && diagnostics_file_->last_kept("energy_in"))
+      budget_ = {.energy = *kept_energy, .time = *kept_time};
   }
-  MERIDIAN_MPI(MPI_Bcast(&from_row, 1, MPI_INT, 0, comm_), comm_);
-  if (!from_row) take_energy_input();  // counted before this run's first row: not part of its budget
 }
 
 void Driver::write_diagnostics() {
@@ -390,7 +387,9 @@ void Driver::write_diagnostics() {
   }
   std::vector<ExactAccumulator> sums;
   sums.push_back(joules);
-  sums.push_back(take_energy_input());
+  sums.push_back(energy_input());
+  for (std::size_t n = 0; n < components_.size(); ++n)
+    if (runs_here(n)) components_[n]->reset_energy_input();
   for (const GlobalMean& m : means) sums.push_back(m.weighted), sums.push_back(m.weight);
   const std::vector<double> total = reproducible_sums(std::move(sums), comm_);
   if (rank_ != 0) return;

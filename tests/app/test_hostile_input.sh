@@ -12,7 +12,8 @@ bin="$1" src="$2" mpiexec="$3" ranks="${4:-2}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 cfg="$src/configs/default.ini"
-small=(--config "$cfg" --grid.nx=24 --grid.ny=12 --run.steps=8 --output.every=4 --restart.every=4 --restart.keep=0)
+small=(--config "$cfg" --grid.nx=24 --grid.ny=12 --run.steps=8 --output.every=4 --restart.every=4 --restart.keep=0
+       --diagnostics.every=2)
 
 keep="$tmp/existing"
 "$mpiexec" -n 2 "$bin" "${small[@]}" --output.dir="$keep" >/dev/null || { echo "FAIL: the reference run failed" >&2; exit 1; }

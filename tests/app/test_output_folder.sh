@@ -17,7 +17,8 @@ launcher=""
 cleanup() { [[ -n "$launcher" ]] && kill -9 "$launcher" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 fail() { echo "test_output_folder: FAIL: $*" >&2; exit 1; }
-small=(--config "$src/configs/default.ini" --grid.nx=24 --grid.ny=12 --output.every=4 --restart.every=4)
+small=(--config "$src/configs/default.ini" --grid.nx=24 --grid.ny=12 --output.every=4 --restart.every=4
+       --diagnostics.every=2)
 fingerprint() { (cd "$1" && find . -type f -exec md5sum {} + | sort); }
 refused() {  # refused "expected text" args...: status 2, one line with the text
   local status=0

@@ -36,7 +36,7 @@ check "unknown option 'ocean.heat_capacty' (did you mean 'ocean.heat_capacity'?)
 # Couplings (docs/coupling.md): each mistake is one line naming the keys, before anything is written.
 printf '[ocean]\nsurface_heat_flux.from =\n' >"$tmp/uncoupled.ini"
 check "ocean.surface_heat_flux.from: is not set: ocean imports 'surface_heat_flux' (W m-2)" --config "$tmp/uncoupled.ini" "$o"
-check "ocean.surface_heat_flux.from = 'surface_exchange.heat': surface_exchange has no export 'heat'; exports of this run:" \
+check "ocean.surface_heat_flux.from = 'surface_exchange.heat': surface_exchange has no export 'heat'; exports of this run in 'W m-2': surface_exchange.heat_into_air" \
   --config "$cfg" --ocean.surface_heat_flux.from=surface_exchange.heat "$o"
 check "units differ: atmosphere.air_temperature is in 'degC' but ocean.surface_heat_flux wants 'W m-2'" \
   --config "$cfg" --ocean.surface_heat_flux.from=atmosphere.air_temperature "$o"

@@ -296,8 +296,8 @@ TEST_CASE("every coupling mistake is one config error naming the keys", "[coupli
   CHECK(plan_error({"--probe.value.from="}, parties()).rfind(
             "probe.value.from: is not set: probe imports 'value' (s) and every import needs a source", 0) == 0);
   CHECK(plan_error({"--probe.value.from=ocean.sst"}, parties()).find("is not <component or mediator>.<export> of this "
-                                                                      "run; exports of this run: source.ramp (s), "
-                                                                      "source.cover (1)") != std::string::npos);
+                                                                      "run; exports of this run in 's': source.ramp (and 4 in other "
+                                                                      "units)") != std::string::npos);
   CHECK(plan_error({"--probe.value.from=source.rampe"}, parties()).find("source has no export 'rampe'") !=
         std::string::npos);
   CHECK(plan_error({"--probe.value.from=source.cover"}, parties()) ==

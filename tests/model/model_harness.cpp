@@ -65,7 +65,7 @@ ModelRun run_model(MPI_Comm comm, const std::string& ini, const std::vector<std:
     for (const core::FieldEntry& f : c.fields)
       if (f.meta.restart) out.fields[c.name + "/" + f.meta.name] = gather(c, f.field, comm);
     for (std::size_t n = 0; n < taken.size(); ++n)  // only where the component runs on this rank
-      if (c.decomposition && taken[n]->name() == c.name) taken[n]->take_energy_input(inputs[n]);
+      if (c.decomposition && taken[n]->name() == c.name) taken[n]->add_energy_input(inputs[n]);
   }
   const std::vector<double> totals = core::reproducible_sums(inputs, comm);
   for (std::size_t n = 0; n < taken.size(); ++n) out.energy_input[taken[n]->name()] = totals[n];

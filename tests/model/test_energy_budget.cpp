@@ -1,6 +1,6 @@
 // The energy budget of a forced run (configs/earth.ini: sunlight, longwave to space, surface
 // longwave, latent heat, sea ice): the change of the total energy equals the energy the components
-// count as having crossed the system's boundary (Component::take_energy_input), to round-off relative
+// count as having crossed the system's boundary (Component::add_energy_input), to round-off relative
 // to the gross fluxes, on every rank count. A term a component adds but does not count (or counts
 // twice) leaves a residual many orders of magnitude larger.
 #include <catch2/catch.hpp>

@@ -132,15 +132,14 @@ void Atmosphere::add_energy(core::ExactAccumulator& joules) const {
   }
 }
 
-void Atmosphere::take_energy_input(core::ExactAccumulator& joules) {
+void Atmosphere::add_energy_input(core::ExactAccumulator& joules) const {
   for (int j = 0; j < input_->ny(); ++j) {
     const double area = grid_->area(decomp_->y_range().begin + j);
-    for (int i = 0; i < input_->nx(); ++i) {
-      joules.add((*input_)(i, j) * area);
-      (*input_)(i, j) = 0.0;
-    }
+    for (int i = 0; i < input_->nx(); ++i) joules.add((*input_)(i, j) * area);
   }
 }
+
+void Atmosphere::reset_energy_input() { input_->fill(0.0); }
 
 void Atmosphere::add_diagnostics(std::vector<core::GlobalMean>& means) const {
   core::GlobalMean mean{"atmosphere_mean_temperature", {}, {}};

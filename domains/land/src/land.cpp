@@ -117,9 +117,11 @@ void Land::add_energy(core::ExactAccumulator& joules) const {
   earth::add_surface_energy(joules, *t_, *fraction_, *grid_, decomp_->y_range().begin, capacity_);
 }
 
-void Land::take_energy_input(core::ExactAccumulator& joules) {
-  earth::take_surface_input(joules, *input_, *fraction_, *grid_, decomp_->y_range().begin);
+void Land::add_energy_input(core::ExactAccumulator& joules) const {
+  earth::add_surface_input(joules, *input_, *fraction_, *grid_, decomp_->y_range().begin);
 }
+
+void Land::reset_energy_input() { input_->fill(0.0); }
 
 void Land::add_diagnostics(std::vector<core::GlobalMean>& means) const {
   means.push_back(earth::surface_mean("land_mean_temperature", *t_, *fraction_, *grid_, decomp_->y_range().begin));

@@ -44,7 +44,7 @@ std::vector<core::CouplingField> SeaIce::imports() const {
        .description = "heat into the ice per unit cell area, positive melts; at most what melts all the ice"},
       {.name = "sunlight_into_ice", .units = "W m-2", .standard_name = "",
        .description = "the sunlight part of heat_flux_into_ice, per unit cell area: counted as energy entering the "
-                      "system (take_energy_input), not added again",
+                      "system (add_energy_input), not added again",
        .optional = true},
       {.name = "ice_surface_temperature", .units = "degC", .standard_name = "sea_ice_surface_temperature",
        .description = "the ice's upper-surface temperature, for output only", .optional = true},

@@ -61,16 +61,15 @@ void SeaIce::add_energy(core::ExactAccumulator& joules) const {
   }
 }
 
-void SeaIce::take_energy_input(core::ExactAccumulator& joules) {
-  core::Field& input = *input_;
+void SeaIce::add_energy_input(core::ExactAccumulator& joules) const {
+  const core::Field& input = *input_;
   for (int j = 0; j < input.ny(); ++j) {
     const double area = grid_->area(decomp_->y_range().begin + j);
-    for (int i = 0; i < input.nx(); ++i) {
-      joules.add(input(i, j) * area);
-      input(i, j) = 0.0;
-    }
+    for (int i = 0; i < input.nx(); ++i) joules.add(input(i, j) * area);
   }
 }
+
+void SeaIce::reset_energy_input() { input_->fill(0.0); }
 
 void SeaIce::add_diagnostics(std::vector<core::GlobalMean>& means) const {
   core::GlobalMean cover{.name = "seaice_area_fraction_mean", .weighted = {}, .weight = {}};

@@ -104,13 +104,14 @@ class Component {
   // per owned cell; 0 for a component that holds none. Local.
   virtual void add_energy(ExactAccumulator& joules) const = 0;
   // Adds the energy that crossed the system's outer boundary into this component since the last
-  // call (J: sunlight absorbed minus radiation to space, say), per owned cell, and starts counting
-  // again from zero. Energy exchanged with other components through the coupler is not counted.
-  // Keep the count in a restart field (per cell, so it is the same whatever the layout): a resumed
-  // run's budget is then the straight run's. The driver calls it at every diagnostics row and
-  // checks that the change of add_energy() equals the sum over components. Default: nothing enters
-  // (a closed component). Local.
-  virtual void take_energy_input(ExactAccumulator& /*joules*/) {}
+  // reset_energy_input() (J: sunlight absorbed minus radiation to space, say), per owned cell.
+  // Energy exchanged with other components through the coupler is not counted. Keep the count in a
+  // restart field (per cell, so it is the same whatever the layout): a resumed run's budget is then
+  // the straight run's. The driver adds it up and resets it at every diagnostics row, and checks
+  // that the change of add_energy() equals it. Default: nothing enters (a closed component). Local.
+  virtual void add_energy_input(ExactAccumulator& /*joules*/) const {}
+  // Starts the count of add_energy_input() again from zero. Local.
+  virtual void reset_energy_input() {}
   // Global means to report in diagnostics.csv. Local.
   virtual void add_diagnostics(std::vector<GlobalMean>& means) const = 0;
 };

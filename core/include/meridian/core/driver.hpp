@@ -124,7 +124,7 @@ class Driver {
   void finish_diagnostics();
   void start_budget(double energy);
   long long diagnostics_interval() const;
-  ExactAccumulator take_energy_input();
+  ExactAccumulator energy_input() const;
   bool agree_to_stop(const volatile std::sig_atomic_t* flag);
   void report_progress(double wall_start, long long first_step);
   void report_timings(double loop_seconds, long long intervals);

@@ -56,7 +56,8 @@ class Atmosphere final : public core::Component {
   // C_a T area per owned cell, J (relative to 0 degC).
   void add_energy(core::ExactAccumulator& joules) const override;
   // Sunlight absorbed minus longwave to space since the last call, J per owned cell; restarts the count.
-  void take_energy_input(core::ExactAccumulator& joules) override;
+  void add_energy_input(core::ExactAccumulator& joules) const override;
+  void reset_energy_input() override;
   // atmosphere_mean_temperature, area-weighted, degC.
   void add_diagnostics(std::vector<core::GlobalMean>& means) const override;
 

@@ -26,16 +26,15 @@ inline void add_surface_energy(ExactAccumulator& joules, const Field& t, const F
   }
 }
 
-// Adds input * fraction * area (J) for every owned cell the surface covers and sets `input` (J m-2
-// of the surface, counted by its steps since the last call) back to zero. Local.
-inline void take_surface_input(ExactAccumulator& joules, Field& input, const Field& fraction, const SphereGrid& grid,
-                               int first_row) {
+// Adds input * fraction * area (J) for every owned cell the surface covers; `input` is J m-2 of the
+// surface, counted by its steps since the driver last reset it. Local.
+inline void add_surface_input(ExactAccumulator& joules, const Field& input, const Field& fraction, const SphereGrid& grid,
+                              int first_row) {
   for (int j = 0; j < input.ny(); ++j) {
     const double area = grid.area(first_row + j);
     for (int i = 0; i < input.nx(); ++i) {
       const double f = fraction(i, j);
       if (f > 0.0) joules.add(input(i, j) * f * area);
-      input(i, j) = 0.0;
     }
   }
 }

@@ -50,7 +50,8 @@ class Land final : public core::Component {
   // C_l T f_l area per owned land cell, J (relative to 0 degC).
   void add_energy(core::ExactAccumulator& joules) const override;
   // The sunlight absorbed since the last call, J, per owned land cell (f_l area); restarts the count.
-  void take_energy_input(core::ExactAccumulator& joules) override;
+  void add_energy_input(core::ExactAccumulator& joules) const override;
+  void reset_energy_input() override;
   // land_mean_temperature, weighted by f_l area, degC.
   void add_diagnostics(std::vector<core::GlobalMean>& means) const override;
 

@@ -55,7 +55,8 @@ class Ocean final : public core::Component {
   // C_o T f area per owned ocean cell, J (relative to 0 degC).
   void add_energy(core::ExactAccumulator& joules) const override;
   // The sunlight absorbed since the last call, J, per owned ocean cell (f area); restarts the count.
-  void take_energy_input(core::ExactAccumulator& joules) override;
+  void add_energy_input(core::ExactAccumulator& joules) const override;
+  void reset_energy_input() override;
   // ocean_mean_temperature, weighted by f area, degC.
   void add_diagnostics(std::vector<core::GlobalMean>& means) const override;
 

@@ -32,7 +32,7 @@ class SeaIce final : public core::Component {
   std::vector<core::CouplingField> exports() const override;
   // "sea_area_fraction" (1) and "heat_flux_into_ice" (W m-2 of cell, positive melts), both required;
   // "sunlight_into_ice" (W m-2 of cell, optional), the part of that flux that is absorbed sunlight:
-  // only counted as the energy entering the system (take_energy_input), never added to the ice.
+  // only counted as the energy entering the system (add_energy_input), never added to the ice.
   // Couple it wherever the mediator gives the ice sunlight, or the run's energy budget misses it.
   // "ice_surface_temperature" (degC, optional): written to history only.
   std::vector<core::CouplingField> imports() const override;
@@ -60,7 +60,8 @@ class SeaIce final : public core::Component {
   // -rho_i L_f V area per owned cell, J (relative to water at freezing).
   void add_energy(core::ExactAccumulator& joules) const override;
   // The imported sunlight since the last call, J per owned cell; restarts the count.
-  void take_energy_input(core::ExactAccumulator& joules) override;
+  void add_energy_input(core::ExactAccumulator& joules) const override;
+  void reset_energy_input() override;
   // seaice_area_fraction_mean (global ice cover) and seaice_volume_mean (m), both weighted by cell area.
   void add_diagnostics(std::vector<core::GlobalMean>& means) const override;
 
