@@ -11,9 +11,11 @@
 #include "meridian/core/error.hpp"
 #include "meridian/core/run_failure.hpp"
 #include "meridian/core/sphere_grid.hpp"
+#include "memory_sink.hpp"
 #include "mpi_test_support.hpp"
 
 using namespace meridian;
+using test::MemorySink;
 using test::all_ranks;
 using test::world;
 using test::world_size;
@@ -23,29 +25,6 @@ namespace {
 const std::string base_ini =
     "[grid]\nnx = 8\nny = 6\n[run]\ndt = 100\nsteps = 12\n[coupling]\nevery = 4\n[output]\nevery = 0\n"
     "[diagnostics]\nevery = 4\n[probe]\nvalue.from = source.ramp\n";
-
-// Keeps restart fields in memory, per rank: a restart on the same layout.
-class MemorySink : public core::OutputSink {
- public:
-  void write_history(const core::Clock&, const std::vector<core::ComponentOutput>&) override {}
-  std::string write_restart(const core::Clock& clock, const std::vector<core::ComponentOutput>& components,
-                            const std::vector<core::StateSetting>&) override {
-    for (const core::ComponentOutput& c : components)
-      for (const core::FieldEntry& f : c.fields)
-        if (f.meta.restart && f.field) saved[c.name + "/" + f.meta.name] = f.field->owned_values();
-    step = clock.step();
-    return "memory";
-  }
-  long long read_restart(const std::string&, const std::vector<core::ComponentOutput>& components,
-                         const std::vector<core::StateSetting>&) override {
-    for (const core::ComponentOutput& c : components)
-      for (const core::FieldEntry& f : c.fields)
-        if (f.meta.restart && f.field) f.field->set_owned_values(saved.at(c.name + "/" + f.meta.name));
-    return step;
-  }
-  std::map<std::string, std::vector<double>> saved;
-  long long step = 0;
-};
 
 struct Run {
   std::vector<core::Field> seen;  // what the probe received before each interval, where it runs

@@ -14,9 +14,11 @@
 #include "meridian/core/component.hpp"
 #include "meridian/core/driver.hpp"
 #include "meridian/core/time_step.hpp"
+#include "memory_sink.hpp"
 #include "mpi_test_support.hpp"
 
 using namespace meridian;
+using test::MemorySink;
 using test::world;
 using test::world_size;
 
@@ -125,29 +127,6 @@ class Store final : public Slab {
 
  private:
   std::optional<core::Field> in_;
-};
-
-// Restart fields in memory, per rank: a restart on the same layout.
-class MemorySink : public core::OutputSink {
- public:
-  void write_history(const core::Clock&, const std::vector<core::ComponentOutput>&) override {}
-  std::string write_restart(const core::Clock& clock, const std::vector<core::ComponentOutput>& components,
-                            const std::vector<core::StateSetting>&) override {
-    for (const core::ComponentOutput& c : components)
-      for (const core::FieldEntry& f : c.fields)
-        if (f.meta.restart && f.field) saved[c.name + "/" + f.meta.name] = f.field->owned_values();
-    step = clock.step();
-    return "memory";
-  }
-  long long read_restart(const std::string&, const std::vector<core::ComponentOutput>& components,
-                         const std::vector<core::StateSetting>&) override {
-    for (const core::ComponentOutput& c : components)
-      for (const core::FieldEntry& f : c.fields)
-        if (f.meta.restart && f.field) f.field->set_owned_values(saved.at(c.name + "/" + f.meta.name));
-    return step;
-  }
-  std::map<std::string, std::vector<double>> saved;
-  long long step = 0;
 };
 
 const std::string scratch = "test-energy-budget-output";
