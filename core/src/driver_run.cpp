@@ -91,12 +91,13 @@ RunSummary Driver::run(OutputSink& sink, const volatile std::sig_atomic_t* stop_
   const double writing_before = writing();
   long long intervals = 0;
   const double interval = double(coupling_steps_) * clock_.dt();
-  // A resumed run takes up the split it would have had by now; then each scheduled one on time.
+  // A resumed run takes up the split it would have had by now (a move splits.csv lists after the
+  // split the run started with); then each scheduled one on time.
+  if (concurrent_) splits_.push_back({clock_.step(), current_split()});
   if (!scheduled_splits_.empty() && scheduled_splits_.begin()->first <= clock_.step()) {
     auto latest = scheduled_splits_.upper_bound(clock_.step());
     resplit(std::prev(latest)->second);
   }
-  if (concurrent_) splits_.push_back({clock_.step(), current_split()});
   start_balance_window(writing());
   while (!clock_.done() && !summary.stopped_early) {
     if (const auto due_split = scheduled_splits_.find(clock_.step());

@@ -51,6 +51,16 @@ cp "$tmp/moving/diagnostics.csv" "$tmp/resumed/"
   --restart.from="$tmp/moving/restart_000048.h5" >"$tmp/resumed.log"
 $compare "$tmp/static" "$tmp/resumed" --files 'atmosphere_000060.h5' 'seaice_000096.h5' 'restart_000096.h5' --diagnostics
 
+# Resumed at step 48 in the concurrent layout with the same schedule: it starts from its configured
+# split and takes up the move scheduled for step 48 at once; splits.csv lists both, in that order.
+mkdir -p "$tmp/caught-up"
+cp "$tmp/moving/diagnostics.csv" "$tmp/caught-up/"
+"$mpiexec" -n 6 "$bin" "${common[@]}" "${concurrent[@]}" --output.dir="$tmp/caught-up" --output.existing=continue \
+  --coupling.resplit="$schedule" --restart.from="$tmp/moving/restart_000048.h5" >"$tmp/caught-up.log"
+sed -n 2,3p "$tmp/caught-up/splits.csv" | cut -d, -f1,3- | tr '\n' ' ' | grep -q "^48,3,1,1,1 48,1,2,2,1 " ||
+  { echo "test_resplit: splits.csv of the resumed run:"; cat "$tmp/caught-up/splits.csv"; exit 1; }
+$compare "$tmp/static" "$tmp/caught-up" --files 'atmosphere_000096.h5' 'restart_000096.h5' --diagnostics
+
 # coupling.rebalance = auto with costs that drift apart (a synthetic cost that sleeps, so the balance
 # and not the two cores is measured): the atmosphere's grows while the ocean's shrinks. At least one
 # move must happen, and the files must still be the run's that never moved.
