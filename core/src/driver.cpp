@@ -361,8 +361,8 @@ ExactAccumulator Driver::energy_input() const {
 // diagnostics.csv; without them (a new output folder) it is the restored total less the input
 // counted since, which differs from the true one by that stretch's residual: round-off.
 void Driver::start_budget(double energy) {
-  std::vector<ExactAccumulator> pending{energy_input()};
-  const double counted = restored_ ? reproducible_sums(std::move(pending), comm_)[0] : 0.0;  // collective
+  // A new run has counted nothing yet; a restored one sums what its restart carried (collective).
+  const double counted = restored_ ? reproducible_sums({energy_input()}, comm_)[0] : 0.0;
   if (rank_ != 0) return;
   budget_ = {.energy = energy - counted, .time = clock_.time()};
   if (restored_ && diagnostics_file_) {

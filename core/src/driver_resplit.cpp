@@ -163,8 +163,9 @@ void Driver::start_balance_window(double writes_seconds) {
 // coupling.rebalance = auto. Each component's busy time over the window, summed over its ranks, is the
 // work it needs per interval; the split minimising the largest work per rank (resolve_split, ranks
 // pinned by <name>.ranks stay) is taken when it saves more than coupling.rebalance_gain of the
-// interval and, over the next ten windows (or the rest of the run), more than the last move cost. Every rank decides from the same
-// reduced numbers, so all take the same split; where the ranks go never changes an answer.
+// interval and, over the next ten windows (or the rest of the run), more than the last move cost.
+// Every rank decides from the same reduced numbers, so all take the same split; where the ranks go
+// never changes an answer.
 void Driver::rebalance_if_due(double writes_seconds) {
   if (balance_.every == 0 || ++balance_.intervals < balance_.every) return;
   const std::size_t n_comp = components_.size();

@@ -13,7 +13,7 @@ struct ModelRun {
   // Every prognostic field gathered to a global nx*ny array (i fastest), on every rank of the comm.
   std::map<std::string, std::vector<double>> fields;
   // Per component, the energy that entered it through the system's boundary (sunlight absorbed less
-  // radiation to space, J, global) since the driver last took it (Component::add_energy_input),
+  // radiation to space, J, global) since the driver last reset it (Component::add_energy_input),
   // taken once more after the run. With the driver taking it at no diagnostics row, the whole run's.
   std::map<std::string, double> energy_input;
   double initial_energy = 0, final_energy = 0;

@@ -104,7 +104,7 @@ std::vector<core::FieldEntry> Atmosphere::fields() {
        &*flux_},
       // Restart state so that a resumed run's energy budget is the straight run's.
       {{.name = "atmosphere_energy_input", .units = "J m-2",
-        .long_name = "sunlight absorbed minus longwave to space since the driver last took it", .restart = true},
+        .long_name = "sunlight absorbed minus longwave to space since the driver last reset it", .restart = true},
        &*input_},
   };
 }

@@ -66,7 +66,7 @@ std::vector<core::FieldEntry> Land::fields() {
        &*flux_},
       // Restart state so that a resumed run's energy budget is the straight run's.
       {{.name = "land_energy_input", .units = "J m-2",
-        .long_name = "sunlight absorbed per unit land area since the driver last took it", .restart = true},
+        .long_name = "sunlight absorbed per unit land area since the driver last reset it", .restart = true},
        &*input_},
   };
 }

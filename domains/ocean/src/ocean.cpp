@@ -75,7 +75,7 @@ std::vector<core::FieldEntry> Ocean::fields() {
        &*ice_},
       // Restart state so that a resumed run's energy budget is the straight run's.
       {{.name = "ocean_energy_input", .units = "J m-2",
-        .long_name = "sunlight absorbed per unit ocean area since the driver last took it", .restart = true},
+        .long_name = "sunlight absorbed per unit ocean area since the driver last reset it", .restart = true},
        &*input_},
   };
 }

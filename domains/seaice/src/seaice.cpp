@@ -101,7 +101,7 @@ std::vector<core::FieldEntry> SeaIce::fields() {
        surface_t_.get()},
       // Restart state so that a resumed run's energy budget is the straight run's.
       {{.name = "seaice_energy_input", .units = "J m-2",
-        .long_name = "sunlight absorbed by the ice per unit cell area since the driver last took it",
+        .long_name = "sunlight absorbed by the ice per unit cell area since the driver last reset it",
         .standard_name = "", .restart = true},
        input_.get()},
   };
