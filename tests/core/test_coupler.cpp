@@ -105,6 +105,24 @@ std::vector<std::string> with(std::vector<std::string> a, const std::vector<std:
   return a;
 }
 
+// What the probe received before each of the run's three intervals, where it runs: 1 in every cell.
+void require_ones(const Run& r) {
+  REQUIRE(r.seen.size() == 3);
+  for (const core::Field& f : r.seen)
+    for (int j = 0; j < f.ny(); ++j)
+      for (int i = 0; i < f.nx(); ++i) REQUIRE(f(i, j) == 1.0);
+}
+
+// The message of the NumericalError a run stops with ("" if it runs through).
+std::string numerical_error(const std::vector<std::string>& overrides, int mediators) {
+  try {
+    run(overrides, mediators, "1");
+  } catch (const core::NumericalError& e) {
+    return e.message();
+  }
+  return "";
+}
+
 }  // namespace
 
 TEST_CASE("an instant coupling delivers the export at the coupling time, in every layout", "[coupling]") {
@@ -204,18 +222,8 @@ TEST_CASE("a mediator computes from its imports; fractions that do not partition
                                             "--probe.value.from=sum.total"};
   for (const auto& layout : layouts()) {
     const Run r = run(with(layout, coupled), 1, "1");
-    if (r.here) {
-      REQUIRE(r.seen.size() == 3);
-      for (const core::Field& f : r.seen)
-        for (int j = 0; j < f.ny(); ++j)
-          for (int i = 0; i < f.nx(); ++i) REQUIRE(f(i, j) == 1.0);
-    }
-    std::string message;
-    try {
-      run(with(with(layout, coupled), {"--source.part=0.4"}), 1, "1");
-    } catch (const core::NumericalError& e) {
-      message = e.message();
-    }
+    if (r.here) require_ones(r);
+    const std::string message = numerical_error(with(with(layout, coupled), {"--source.part=0.4"}), 1);
     INFO(message);
     CHECK(all_ranks(message.find("sum: the surface fractions do not partition the cell: a 0.5 + b 0.4") == 0));
     CHECK(all_ranks(message.find("at cell (0, 0), lon 22.500 lat -75.000 of the 8x6 grid") != std::string::npos));
@@ -231,21 +239,12 @@ TEST_CASE("a mediator may import from another: they compute in dependency order,
                                             "--probe.value.from=second.total"};
   for (const auto& layout : layouts()) {
     const Run r = run(with(layout, chained), 2, "1");
-    if (!r.here) continue;
-    REQUIRE(r.seen.size() == 3);
-    for (const core::Field& f : r.seen)
-      for (int j = 0; j < f.ny(); ++j)
-        for (int i = 0; i < f.nx(); ++i) REQUIRE(f(i, j) == 1.0);
+    if (r.here) require_ones(r);
   }
   // second's own partition check guards the chain above: had it computed before sum, or not received
   // sum's total, it would have seen 0, not 1, and stopped the run. A wrong fraction upstream stops the
   // run at the first mediator, on every rank.
-  std::string message;
-  try {
-    run(with(chained, {"--source.part=0.25"}), 2, "1");
-  } catch (const core::NumericalError& e) {
-    message = e.message();
-  }
+  const std::string message = numerical_error(with(chained, {"--source.part=0.25"}), 2);
   CHECK(all_ranks(message.find("sum: the surface fractions do not partition the cell") == 0));
 }
 
