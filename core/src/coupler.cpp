@@ -77,11 +77,7 @@ void Coupler::plan_link(MPI_Comm run, Link& l) {
   const Placement& to_grid = parties_[l.to].placement;
   // The sequential layout's usual case: both ends own the same cells on every rank. Known alike on
   // every rank from the placements, so no rank waits for a message that never comes.
-  const auto same = [](const Placement& a, const Placement& b) {
-    return a.grid.nx == b.grid.nx && a.grid.ny == b.grid.ny && a.pgrid.px == b.pgrid.px && a.pgrid.py == b.pgrid.py &&
-           a.first_rank == b.first_rank;
-  };
-  if (!l.to_finer && l.ratio == 1 && same(from_grid, to_grid)) {
+  if (!l.to_finer && l.ratio == 1 && same_blocks(from_grid, to_grid)) {
     l.direct = true;
     return;
   }

@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "meridian/core/block_layout.hpp"
 #include "meridian/core/error.hpp"
 #include "meridian/core/halo_plan.hpp"
 
@@ -32,13 +33,6 @@ ProcessGrid automatic_process_grid(int nx, int ny, int ranks) {
   return best;
 }
 
-namespace {
-int wrap(int i, int n, bool periodic) {
-  if (i >= 0 && i < n) return i;
-  if (!periodic) return -1;
-  return ((i % n) + n) % n;
-}
-}  // namespace
 
 Decomposition::Decomposition(MPI_Comm comm, GlobalGrid grid, ProcessGrid requested, int min_block)
     : comm_(comm), grid_(grid), halo_plans_(std::make_shared<HaloPlanCache>()) {
@@ -69,28 +63,37 @@ Decomposition::Decomposition(MPI_Comm comm, GlobalGrid grid, ProcessGrid request
          "x" + std::to_string(pgrid_.py) + " process grid gives blocks as small as " +
          std::to_string(grid.nx / pgrid_.px) + "x" + std::to_string(grid.ny / pgrid_.py) +
          " cells, fewer than the halo width " + std::to_string(need) + "; use fewer ranks or a larger grid");
-  cx_ = rank_ % pgrid_.px;
-  cy_ = rank_ / pgrid_.px;
-  x_ = block_range(grid.nx, pgrid_.px, cx_);
-  y_ = block_range(grid.ny, pgrid_.py, cy_);
+  layout_ = std::make_shared<const BlockLayout>(grid_, pgrid_);
+  place_block();
+}
+
+Decomposition::Decomposition(MPI_Comm comm, const BlockLayout& layout)
+    : comm_(comm),
+      grid_(layout.grid()),
+      pgrid_(layout.process_grid()),
+      halo_plans_(std::make_shared<HaloPlanCache>()),
+      layout_(std::make_shared<const BlockLayout>(layout)) {
+  MERIDIAN_MPI(MPI_Comm_rank(comm, &rank_), comm);
+  MERIDIAN_MPI(MPI_Comm_size(comm, &size_), comm);
+  if (size_ != layout.ranks())
+    throw ConfigError(rank_, "decomposition",
+                      "the block layout needs " + std::to_string(layout.ranks()) + " ranks, but the communicator has " +
+                          std::to_string(size_));
+  place_block();
+}
+
+void Decomposition::place_block() {
+  const BlockIndex b = layout_->block_of_rank(rank_);
+  cx_ = b.bx;
+  cy_ = b.by;
+  x_ = layout_->x_range(cx_);
+  y_ = layout_->y_range(cy_);
   for (int d = 0; d < direction_count; ++d)
     neighbours_[d] = rank_of_block(cx_ + direction_offset[d][0], cy_ + direction_offset[d][1]);
 }
 
-int Decomposition::rank_of_block(int bx, int by) const noexcept {
-  const int x = wrap(bx, pgrid_.px, grid_.periodic_x);
-  const int y = wrap(by, pgrid_.py, grid_.periodic_y);
-  if (x < 0 || y < 0) return MPI_PROC_NULL;
-  return x + pgrid_.px * y;
-}
+int Decomposition::rank_of_block(int bx, int by) const noexcept { return layout_->rank_of_block(bx, by); }
 
-std::string Decomposition::describe() const {
-  const auto span = [](int n, int p) {
-    const int lo = n / p, hi = (n + p - 1) / p;
-    return lo == hi ? std::to_string(lo) : std::to_string(lo) + "-" + std::to_string(hi);
-  };
-  return std::to_string(pgrid_.px) + "x" + std::to_string(pgrid_.py) + " process grid, blocks " +
-         span(grid_.nx, pgrid_.px) + " x " + span(grid_.ny, pgrid_.py) + " cells";
-}
+std::string Decomposition::describe() const { return describe_blocks(*layout_); }
 
 }  // namespace meridian::core

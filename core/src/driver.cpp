@@ -26,14 +26,7 @@ int widest_halo(const std::vector<std::unique_ptr<Component>>& components) {
 std::string diagnostics_path(const Config& c) { return c.text("output.dir") + "/diagnostics.csv"; }
 
 // Decomposition::describe() for a placement this rank may not be part of.
-std::string describe(const Placement& p) {
-  const auto span = [](int n, int parts) {
-    const int lo = n / parts, hi = (n + parts - 1) / parts;
-    return lo == hi ? std::to_string(lo) : std::to_string(lo) + "-" + std::to_string(hi);
-  };
-  return std::to_string(p.pgrid.px) + "x" + std::to_string(p.pgrid.py) + " process grid, blocks " +
-         span(p.grid.nx, p.pgrid.px) + " x " + span(p.grid.ny, p.pgrid.py) + " cells";
-}
+std::string describe(const Placement& p) { return describe_blocks(p.layout ? *p.layout : BlockLayout(p.grid, p.pgrid)); }
 
 }  // namespace
 
@@ -76,7 +69,7 @@ Driver::Driver(MPI_Comm comm, const Config& config, std::vector<std::unique_ptr<
       continue;
     }
     synthetic_.push_back({config_.real(key), config_.real(c->name() + ".synthetic_swing"),
-                          config_.real(c->name() + ".synthetic_period")});
+                          config_.real(c->name() + ".synthetic_period"), config_.real(c->name() + ".synthetic_tilt")});
   }
   if (config_.has("coupling.rebalance") && config_.text("coupling.rebalance") == "auto") {
     if (!concurrent_)
@@ -169,6 +162,9 @@ void Driver::lay_out(const std::vector<double>& work) {
     const std::string refine_key = c->name() + ".refine";
     s.refine = config_.has(refine_key) ? int(config_.integer(refine_key)) : 1;
     s.grid = std::make_unique<SphereGrid>(nx * s.refine, ny * s.refine);
+    // A synthetic cost sleeps for the cells that cost, as the real work would.
+    const std::string synthetic = c->name() + ".synthetic_cost";
+    if (config_.has(synthetic) && config_.real(synthetic) > 0) s.static_cost = c->cell_costs(config_, *s.grid);
     names.push_back(c->name());
     slots_.push_back(std::move(s));
   }
@@ -186,12 +182,35 @@ void Driver::lay_out(const std::vector<double>& work) {
                       "decomp.px = " + std::to_string(requested.px) + " and decomp.py = " + std::to_string(requested.py) +
                           " apply to the sequential layout only; in the concurrent layout each component's process "
                           "grid is automatic (set both to 0)");
+  for (std::size_t n = 0; n < slots_.size(); ++n) read_block_options(n);
   std::vector<double> cost = work;
   if (cost.size() != slots_.size()) {
     cost.clear();
-    for (const Slot& s : slots_) cost.push_back(double(s.grid->nx()) * s.grid->ny());
+    for (const Slot& s : slots_) {
+      double cells = 0;
+      for (double c : s.cell_cost) cells += c > 0 ? 1 : 0;
+      cost.push_back(s.drop_empty ? cells : double(s.grid->nx()) * s.grid->ny());
+    }
   }
   place(resolve_split(config_, names, size_, cost));
+}
+
+// "<name>.blocks" and "<name>.drop_empty_blocks": the component's cell costs, asked for only when used.
+void Driver::read_block_options(std::size_t n) {
+  Slot& s = slots_[n];
+  const std::string name = components_[n]->name();
+  s.weighted = config_.text(name + ".blocks") == "weighted";
+  s.drop_empty = config_.boolean(name + ".drop_empty_blocks");
+  if (!s.weighted && !s.drop_empty) return;
+  if (s.static_cost.empty()) s.static_cost = components_[n]->cell_costs(config_, *s.grid);
+  s.cell_cost = s.static_cost;
+  if (s.cell_cost.empty())
+    throw ConfigError(rank_, s.drop_empty ? name + ".drop_empty_blocks = true" : name + ".blocks = weighted",
+                      name + " gives no cell costs, so every cell costs the same: remove the option");
+  if (s.cell_cost.size() != std::size_t(s.grid->nx()) * std::size_t(s.grid->ny()))
+    throw Error(rank_, name + ".cell_costs", "gave " + std::to_string(s.cell_cost.size()) + " values for a " +
+                                                 std::to_string(s.grid->nx()) + "x" + std::to_string(s.grid->ny()) +
+                                                 " grid");
 }
 
 // Where each component of the concurrent layout runs with `ranks` ranks each (consecutive, in order).
@@ -201,19 +220,31 @@ std::vector<Placement> Driver::concurrent_placements(const std::vector<int>& ran
   std::vector<Placement> out;
   int first = 0;
   for (std::size_t n = 0; n < slots_.size(); ++n) {
-    const GlobalGrid g{slots_[n].grid->nx(), slots_[n].grid->ny(), true, false};
-    const ProcessGrid p = ranks[n] >= 1 ? automatic_process_grid(g.nx, g.ny, ranks[n]) : ProcessGrid{0, 0};
-    const int need = std::max(1, components_[n]->halo_width());
-    if (ranks[n] < 1 || p.px * p.py != ranks[n] || g.nx / p.px < need || g.ny / p.py < need)
-      throw ConfigError(rank_, "coupling.layout = concurrent",
-                        components_[n]->name() + " on " + std::to_string(ranks[n]) + " ranks: the " +
-                            std::to_string(g.nx) + "x" + std::to_string(g.ny) +
-                            " grid has no process grid with blocks of at least " + std::to_string(need) +
-                            " cells (its halo width); give it fewer ranks");
-    out.push_back({g, p, first});
+    out.push_back(placement_of(n, ranks[n], first, slots_[n].cell_cost));
     first += ranks[n];
   }
   return out;
+}
+
+// Component n on `ranks` ranks from run rank `first`, its blocks weighted by `cost` where it asks.
+Placement Driver::placement_of(std::size_t n, int ranks, int first, const std::vector<double>& cost) const {
+  const Slot& s = slots_[n];
+  const GlobalGrid g{s.grid->nx(), s.grid->ny(), true, false};
+  const int need = std::max(1, components_[n]->halo_width());
+  ProcessGrid p = ranks >= 1 ? automatic_process_grid(g.nx, g.ny, ranks) : ProcessGrid{0, 0};
+  // Dropping empty blocks: a finer block grid whose costly blocks are exactly the ranks given, if any.
+  const ProcessGrid dropping =
+      s.drop_empty && ranks >= 1 ? process_grid_dropping_empty(g, ranks, cost, s.weighted, need) : ProcessGrid{0, 0};
+  if (dropping.px > 0) p = dropping;
+  if (ranks < 1 || (dropping.px == 0 && p.px * p.py != ranks) || g.nx / p.px < need || g.ny / p.py < need)
+    throw ConfigError(rank_, "coupling.layout = concurrent",
+                      components_[n]->name() + " on " + std::to_string(ranks) + " ranks: the " + std::to_string(g.nx) +
+                          "x" + std::to_string(g.ny) + " grid has no process grid with blocks of at least " +
+                          std::to_string(need) + " cells (its halo width); give it fewer ranks");
+  Placement placement{g, p, first};
+  if (s.weighted || dropping.px > 0)
+    placement.layout = std::make_shared<const BlockLayout>(g, p, cost, s.weighted, dropping.px > 0, need);
+  return placement;
 }
 
 // Concurrent layout: each component on its ranks, this rank's own with its communicator and blocks.
@@ -230,8 +261,10 @@ void Driver::place(const std::vector<int>& ranks) {
   Comm own = Comm::split(comm_, mine, rank_);
   Slot& s = slots_[std::size_t(mine)];
   s.comm = std::move(own);
-  s.decomposition = std::make_unique<Decomposition>(s.comm.get(), s.placement.grid, ProcessGrid{},
-                                                    std::max(1, components_[std::size_t(mine)]->halo_width()));
+  s.decomposition = s.placement.layout
+                        ? std::make_unique<Decomposition>(s.comm.get(), *s.placement.layout)
+                        : std::make_unique<Decomposition>(s.comm.get(), s.placement.grid, s.placement.pgrid,
+                                                          std::max(1, components_[std::size_t(mine)]->halo_width()));
 }
 
 std::string Driver::describe_layout() const {

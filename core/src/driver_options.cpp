@@ -57,6 +57,7 @@ void declare_component_options(OptionRegistry& o, const Component& c) {
   declare_ranks_option(o, c.name());
   declare_synthetic_cost_options(o, c.name());
   declare_refine_option(o, c.name());
+  declare_block_options(o, c.name());
   declare_coupling_options(o, c.name(), c.imports());
 }
 

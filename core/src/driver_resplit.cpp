@@ -82,10 +82,17 @@ std::vector<int> Driver::current_split() const {
 
 double Driver::resplit(const std::vector<int>& ranks, const std::string& why) {
   const std::vector<int> before = current_split();
-  if (ranks == before) return 0.0;
+  const std::vector<Placement> target = concurrent_placements(ranks);
+  std::string recut;  // components whose blocks change with the same ranks
+  bool moves = false;
+  for (std::size_t n = 0; n < slots_.size(); ++n)
+    if (!same_blocks(slots_[n].placement, target[n])) {
+      moves = true;
+      if (ranks[n] == before[n]) recut += (recut.empty() ? "" : ",") + components_[n]->name();
+    }
+  if (!moves) return 0.0;
   ScopedTimer timer("re-split");
   const double start = MPI_Wtime();
-  const std::vector<Placement> target = concurrent_placements(ranks);
   // 1. Every component's restart fields (its own and the coupler's sums for it), moved onto the new
   //    blocks, values per cell interleaved in the order outputs() lists them.
   std::vector<std::vector<double>> moved(slots_.size());
@@ -141,8 +148,12 @@ double Driver::resplit(const std::vector<int>& ranks, const std::string& why) {
     char line[160];
     std::snprintf(line, sizeof line, " at step %lld: moved %.3g MiB of state in %.3g s", clock_.step(),
                   total_bytes / 1048576.0, seconds);
-    *log_ << "meridian: re-split " << names << " " << joined(before) << " -> " << joined(ranks) << line
-          << (why.empty() ? "" : "; " + why) << "\n";
+    if (ranks == before)
+      *log_ << "meridian: re-cut the blocks of " << recut << " by measured cost" << line << (why.empty() ? "" : "; " + why)
+            << "\n";
+    else
+      *log_ << "meridian: re-split " << names << " " << joined(before) << " -> " << joined(ranks) << line
+            << (why.empty() ? "" : "; " + why) << "\n";
   }
   return seconds;
 }
@@ -170,7 +181,8 @@ void Driver::rebalance_if_due(double writes_seconds) {
   if (balance_.every == 0 || ++balance_.intervals < balance_.every) return;
   const std::size_t n_comp = components_.size();
   std::vector<double> measured(n_comp + 1, 0.0);
-  measured[own_component()] = process_timers().total(components_[own_component()]->name()) - balance_.busy_mark;
+  const double own_busy = process_timers().total(components_[own_component()]->name()) - balance_.busy_mark;
+  measured[own_component()] = own_busy;
   measured[n_comp] = (MPI_Wtime() - balance_.wall_mark) - (writes_seconds - balance_.writes_mark);
   MERIDIAN_MPI(MPI_Allreduce(MPI_IN_PLACE, measured.data(), int(measured.size()), MPI_DOUBLE, MPI_SUM, comm_), comm_);
   const double per = 1.0 / double(balance_.intervals);
@@ -185,7 +197,8 @@ void Driver::rebalance_if_due(double writes_seconds) {
   if (balance_.judging && log_) {
     char line[200];
     std::snprintf(line, sizeof line,
-                  "meridian: re-split at step %lld measured: %.4g -> %.4g ms per interval (%+.1f%%; predicted %.4g ms)\n",
+                  "meridian: %s at step %lld measured: %.4g -> %.4g ms per interval (%+.1f%%; predicted %.4g ms)\n",
+                  splits_.size() > 1 && splits_.back().ranks == splits_[splits_.size() - 2].ranks ? "re-cut" : "re-split",
                   splits_.back().step, 1e3 * balance_.before, 1e3 * interval_time,
                   100.0 * (balance_.before - interval_time) / balance_.before, 1e3 * balance_.predicted);
     *log_ << line;
@@ -212,8 +225,72 @@ void Driver::rebalance_if_due(double writes_seconds) {
     balance_.predicted = interval_time - saving;
     balance_.move_seconds = resplit(best, why);
     balance_.judging = true;
+  } else if (const double recut_saving = recut_if_worth(own_busy, per, horizon); recut_saving > 0) {
+    balance_.before = interval_time;
+    balance_.predicted = interval_time - recut_saving;  // if the re-cut component was the slowest
+    balance_.judging = true;
   }
   start_balance_window(writes_seconds);
+}
+
+// Each rank's busy time is spread over the cells of its block in proportion to their cost: a cost
+// map in seconds per interval. Re-cut by it, a component's slowest block would take the most any new
+// block's cells add up to; the re-cut is taken on the same terms as a move of ranks (gain, horizon,
+// last move's cost). Every rank computes alike from the gathered times, so all re-cut alike.
+double Driver::recut_if_worth(double own_busy, double per_interval, double horizon) {
+  bool weighted = false;
+  for (const Slot& s : slots_) weighted = weighted || (s.weighted && s.placement.ranks() > 1);
+  if (!weighted) return 0.0;
+  std::vector<double> busy(std::size_t(size_), 0.0);
+  MERIDIAN_MPI(MPI_Allgather(&own_busy, 1, MPI_DOUBLE, busy.data(), 1, MPI_DOUBLE, comm_), comm_);
+  std::vector<std::vector<double>> costs(slots_.size());
+  std::string why;
+  double best_saving = 0;
+  for (std::size_t n = 0; n < slots_.size(); ++n) {
+    const Slot& s = slots_[n];
+    if (!s.weighted || s.placement.ranks() < 2) continue;
+    const Placement& p = s.placement;
+    const int nx = s.grid->nx();
+    std::vector<double> cost = s.cell_cost;
+    const auto block_cost = [&](const Placement& on, int r) {
+      const IndexRange x = on.x_range(r), y = on.y_range(r);
+      double sum = 0;
+      for (int j = y.begin; j < y.end; ++j)
+        for (int i = x.begin; i < x.end; ++i) sum += cost[std::size_t(j) * std::size_t(nx) + std::size_t(i)];
+      return sum;
+    };
+    double now = 0;
+    for (int r = p.first_rank; r < p.first_rank + p.ranks(); ++r) {
+      const IndexRange x = p.x_range(r), y = p.y_range(r);
+      const double block = block_cost(p, r);
+      const double seconds = busy[std::size_t(r)] * per_interval;
+      now = std::max(now, seconds);
+      const double rate = block > 0 ? seconds / block : 0.0;
+      for (int j = y.begin; j < y.end; ++j)
+        for (int i = x.begin; i < x.end; ++i) cost[std::size_t(j) * std::size_t(nx) + std::size_t(i)] *= rate;
+    }
+    Placement next;
+    try {
+      next = placement_of(n, p.ranks(), p.first_rank, cost);
+    } catch (const ConfigError&) {
+      continue;  // the same arithmetic on every rank: every rank keeps the blocks
+    }
+    double predicted = 0;
+    for (int r = next.first_rank; r < next.first_rank + next.ranks(); ++r) predicted = std::max(predicted, block_cost(next, r));
+    const double saving = now - predicted;
+    if (same_blocks(next, p) || saving <= balance_.gain * now || saving * horizon <= balance_.move_seconds) continue;
+    costs[n] = std::move(cost);
+    best_saving = std::max(best_saving, saving);
+    char line[200];
+    std::snprintf(line, sizeof line, "%s%s's slowest block predicted %.4g -> %.4g ms per interval", why.empty() ? "" : "; ",
+                  components_[n]->name().c_str(), 1e3 * now, 1e3 * predicted);
+    why += line;
+  }
+  if (why.empty()) return 0.0;
+  for (std::size_t n = 0; n < slots_.size(); ++n)
+    if (!costs[n].empty()) slots_[n].cell_cost = std::move(costs[n]);
+  balance_.move_seconds = resplit(current_split(), why);
+  return best_saving;
 }
 
 }  // namespace meridian::core

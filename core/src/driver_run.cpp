@@ -209,9 +209,20 @@ void Driver::advance_components(double interval) {
 void Driver::sleep_synthetic_cost(std::size_t n, long long steps) const {
   const SyntheticCost& cost = synthetic_[n];
   if (cost.per_cell <= 0) return;
-  const Decomposition& d = *slots_[n].decomposition;
-  const double factor = 1.0 + cost.swing * std::sin(2.0 * std::numbers::pi * clock_.time() / cost.period);
-  const double seconds = cost.per_cell * factor * double(d.nx_local()) * d.ny_local() * double(steps);
+  const Slot& s = slots_[n];
+  const Decomposition& d = *s.decomposition;
+  const double season = std::sin(2.0 * std::numbers::pi * clock_.time() / cost.period);
+  double cells = 0;  // the owned cells' costs (1 each if the component gives none), rows tilted
+  for (int j = d.y_range().begin; j < d.y_range().end; ++j) {
+    double row = double(d.nx_local());
+    if (!s.static_cost.empty()) {
+      row = 0;
+      for (int i = d.x_range().begin; i < d.x_range().end; ++i)
+        row += s.static_cost[std::size_t(j) * std::size_t(s.grid->nx()) + std::size_t(i)];
+    }
+    cells += row * (1.0 + cost.tilt * std::sin(s.grid->lat(j)) * season);
+  }
+  const double seconds = cost.per_cell * (1.0 + cost.swing * season) * cells * double(steps);
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
 }
 

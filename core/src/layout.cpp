@@ -15,15 +15,39 @@ int block_of(int n, int parts, int i) noexcept {
 }
 
 IndexRange Placement::x_range(int run_rank) const noexcept {
+  if (layout) return layout->x_range(layout->block_of_rank(run_rank - first_rank).bx);
   return block_range(grid.nx, pgrid.px, (run_rank - first_rank) % pgrid.px);
 }
 
 IndexRange Placement::y_range(int run_rank) const noexcept {
+  if (layout) return layout->y_range(layout->block_of_rank(run_rank - first_rank).by);
   return block_range(grid.ny, pgrid.py, (run_rank - first_rank) / pgrid.px);
 }
 
-int Placement::owner(int i, int j) const noexcept {
-  return first_rank + block_of(grid.nx, pgrid.px, i) + pgrid.px * block_of(grid.ny, pgrid.py, j);
+IndexRange Placement::column_cells(int bx) const noexcept {
+  return layout ? layout->x_range(bx) : block_range(grid.nx, pgrid.px, bx);
+}
+
+IndexRange Placement::row_cells(int by) const noexcept {
+  return layout ? layout->y_range(by) : block_range(grid.ny, pgrid.py, by);
+}
+
+int Placement::column_of(int i) const noexcept { return layout ? layout->column_of(i) : block_of(grid.nx, pgrid.px, i); }
+
+int Placement::row_of(int j) const noexcept { return layout ? layout->row_of(j) : block_of(grid.ny, pgrid.py, j); }
+
+int Placement::run_rank_of_block(int bx, int by) const noexcept {
+  if (!layout) return first_rank + bx + pgrid.px * by;
+  const int r = layout->rank_of_block(bx, by);
+  return r == MPI_PROC_NULL ? MPI_PROC_NULL : first_rank + r;
+}
+
+int Placement::owner(int i, int j) const noexcept { return run_rank_of_block(column_of(i), row_of(j)); }
+
+bool same_blocks(const Placement& a, const Placement& b) noexcept {
+  if (!(a.grid == b.grid && a.pgrid == b.pgrid && a.first_rank == b.first_rank)) return false;
+  if (!a.layout || !b.layout) return !a.layout && !b.layout;
+  return *a.layout == *b.layout;
 }
 
 void declare_ranks_option(OptionRegistry& o, const std::string& component) {
@@ -36,13 +60,29 @@ void declare_ranks_option(OptionRegistry& o, const std::string& component) {
 void declare_synthetic_cost_options(OptionRegistry& o, const std::string& component) {
   o.add_real(component + ".synthetic_cost", 0.0, "s",
              "for balancing studies: after each step " + component +
-                 " sleeps this long per owned cell, times 1 + swing sin(2 pi t / period); answers do not change")
+                 " sleeps this long per owned cell (times the cell's cost where the component gives costs: the "
+                 "ocean's land costs nothing), times 1 + swing sin(2 pi t / period); answers do not change")
       .range(0, 1);
   o.add_real(component + ".synthetic_swing", 0.0, "1",
              "relative swing of " + component + ".synthetic_cost over time (negative: the opposite phase)")
       .range(-1, 1);
   o.add_real(component + ".synthetic_period", 86400.0, "s", "period of the swing of " + component + ".synthetic_cost")
       .range(1, 1e15);
+  o.add_real(component + ".synthetic_tilt", 0.0, "1",
+             "the cost per cell of " + component + ".synthetic_cost times 1 + tilt sin(latitude) sin(2 pi t / period): "
+             "the hemispheres trade cost with the seasons, so blocks' costs drift apart")
+      .range(-1, 1);
+}
+
+void declare_block_options(OptionRegistry& o, const std::string& component) {
+  o.add_choice(component + ".blocks", "equal", {"equal", "weighted"},
+               "how " + component + "'s grid is cut into blocks: equal extents, or extents that share the cost of its "
+               "cells evenly (a component that gives cell costs: the ocean's is zero on land)")
+      .applies_only_with("coupling.layout", "concurrent");
+  o.add_boolean(component + ".drop_empty_blocks", false,
+                "blocks where every cell of " + component + " costs nothing (all-land ocean blocks) get no rank; the "
+                "process grid is chosen so that its remaining blocks match " + component + "'s ranks")
+      .applies_only_with("coupling.layout", "concurrent");
 }
 
 void declare_refine_option(OptionRegistry& o, const std::string& component) {

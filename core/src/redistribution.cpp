@@ -28,16 +28,16 @@ Redistribution::Redistribution(MPI_Comm run, const Placement& fine, const Placem
     // `mine` blocks in fine indices are mine.x_range * scale_mine; the other's likewise.
     x = scaled(mine.x_range(me_), scale_mine);
     y = scaled(mine.y_range(me_), scale_mine);
-    const int bx0 = block_of(other.grid.nx, other.pgrid.px, x.begin / scale_other);
-    const int bx1 = block_of(other.grid.nx, other.pgrid.px, (x.end - 1) / scale_other);
-    const int by0 = block_of(other.grid.ny, other.pgrid.py, y.begin / scale_other);
-    const int by1 = block_of(other.grid.ny, other.pgrid.py, (y.end - 1) / scale_other);
+    const int bx0 = other.column_of(x.begin / scale_other), bx1 = other.column_of((x.end - 1) / scale_other);
+    const int by0 = other.row_of(y.begin / scale_other), by1 = other.row_of((y.end - 1) / scale_other);
     std::size_t offset = 0;
     for (int by = by0; by <= by1; ++by)
       for (int bx = bx0; bx <= bx1; ++bx) {
-        Route r{other.first_rank + bx + other.pgrid.px * by,
-                intersect(x, scaled(block_range(other.grid.nx, other.pgrid.px, bx), scale_other)),
-                intersect(y, scaled(block_range(other.grid.ny, other.pgrid.py, by), scale_other)), offset};
+        // A dropped block has no rank: nothing goes there, and its cells here keep their zeros.
+        const int peer = other.run_rank_of_block(bx, by);
+        if (peer == MPI_PROC_NULL) continue;
+        Route r{peer, intersect(x, scaled(other.column_cells(bx), scale_other)),
+                intersect(y, scaled(other.row_cells(by), scale_other)), offset};
         offset += r.cells();
         routes.push_back(r);
       }

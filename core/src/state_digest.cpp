@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "meridian/core/block_layout.hpp"
 #include "meridian/core/error.hpp"
 
 namespace meridian::core {
@@ -25,10 +26,26 @@ std::uint64_t cell_digest(std::uint64_t index, double value) noexcept {
   return mix(mix(index + 0x9e3779b97f4a7c15ull) ^ bits);
 }
 
-std::uint64_t owned_digest(const Field& field, const Decomposition& decomp) noexcept {
+// The dropped blocks this rank answers for, `nz` levels each, values from `dropped` or 0.
+std::uint64_t dropped_digest(const Decomposition& decomp, int nz, const double* dropped) noexcept {
+  const BlockLayout& layout = decomp.layout();
+  if (layout.dropped() == 0) return 0;
+  const std::uint64_t nx = std::uint64_t(decomp.grid().nx), ny = std::uint64_t(decomp.grid().ny);
+  std::uint64_t sum = 0;
+  for (const BlockIndex& b : dropped_blocks_of(layout, decomp.rank())) {
+    const IndexRange x = layout.x_range(b.bx), y = layout.y_range(b.by);
+    for (int k = 0; k < nz; ++k)
+      for (int j = y.begin; j < y.end; ++j)
+        for (int i = x.begin; i < x.end; ++i)
+          sum += cell_digest((std::uint64_t(k) * ny + std::uint64_t(j)) * nx + std::uint64_t(i), dropped ? *dropped++ : 0.0);
+  }
+  return sum;
+}
+
+std::uint64_t owned_digest(const Field& field, const Decomposition& decomp, const double* dropped) noexcept {
   const std::uint64_t nx = std::uint64_t(decomp.grid().nx), ny = std::uint64_t(decomp.grid().ny);
   const int i0 = decomp.x_range().begin, j0 = decomp.y_range().begin;
-  std::uint64_t sum = 0;
+  std::uint64_t sum = dropped_digest(decomp, field.nz(), dropped);
   for (int k = 0; k < field.nz(); ++k)
     for (int j = 0; j < field.ny(); ++j)
       for (int i = 0; i < field.nx(); ++i)
@@ -40,7 +57,7 @@ std::uint64_t owned_digest(const Field& field, const Decomposition& decomp) noex
 std::uint64_t owned_digest(const double* values, const Decomposition& decomp) noexcept {
   const std::uint64_t nx = std::uint64_t(decomp.grid().nx);
   const int i0 = decomp.x_range().begin, j0 = decomp.y_range().begin;
-  std::uint64_t sum = 0;
+  std::uint64_t sum = dropped_digest(decomp, 1, nullptr);
   for (int j = 0; j < decomp.ny_local(); ++j)
     for (int i = 0; i < decomp.nx_local(); ++i)
       sum += cell_digest(std::uint64_t(j0 + j) * nx + std::uint64_t(i0 + i), *values++);

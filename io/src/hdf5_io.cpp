@@ -1,9 +1,12 @@
 #include "meridian/io/hdf5_io.hpp"
 
+#include <algorithm>
 #include <array>
+#include <functional>
 #include <utility>
 #include <vector>
 
+#include "meridian/core/block_layout.hpp"
 #include "meridian/core/error.hpp"
 
 namespace meridian::io {
@@ -172,11 +175,64 @@ bool has_link(hid_t object, const std::string& name, const H5Where& where) {
 }
 
 namespace {
+
+// A box of cells this rank moves: its own block (part -1) or the part-th dropped block it answers for.
+struct Box {
+  core::IndexRange x, y;
+  int part = -1;
+};
+
+// Selects `box` (all levels) in the file space; `op` SET for the first, OR for the rest.
+void select_box(hid_t file_space, int rank, int leading, int nz, const Box& b, H5S_seloper_t op, const H5Where& where,
+                const std::string& what) {
+  std::vector<hsize_t> start(rank, 0), count(rank, 1);
+  start[rank - 1] = hsize_t(b.x.begin);
+  start[rank - 2] = hsize_t(b.y.begin);
+  count[rank - 1] = hsize_t(b.x.size());
+  count[rank - 2] = hsize_t(b.y.size());
+  if (rank - leading == 3) count[rank - 3] = hsize_t(nz);
+  check_h5(H5Sselect_hyperslab(file_space, op, start.data(), nullptr, count.data(), nullptr), where,
+           what + ": selecting a block");
+}
+
+// A layout with dropped blocks (core/block_layout.hpp): this rank moves its own block and the dropped
+// blocks it answers for in one collective call. HDF5 pairs the elements of a union of boxes with
+// memory in the file's row-major order, so `visit(box, k, j, i0, n, at)` is called for each run of n
+// cells of one row, in that order, with `at` its place in the contiguous buffer.
+template <typename Visit>
+std::size_t for_each_run(const std::vector<Box>& boxes, int nz, Visit visit) {
+  int j0 = boxes.front().y.begin, j1 = boxes.front().y.end;
+  for (const Box& b : boxes) j0 = std::min(j0, b.y.begin), j1 = std::max(j1, b.y.end);
+  std::vector<const Box*> sorted;
+  for (const Box& b : boxes) sorted.push_back(&b);
+  std::sort(sorted.begin(), sorted.end(), [](const Box* a, const Box* b) { return a->x.begin < b->x.begin; });
+  std::size_t at = 0;
+  for (int k = 0; k < nz; ++k)
+    for (int j = j0; j < j1; ++j)
+      for (const Box* b : sorted) {
+        if (j < b->y.begin || j >= b->y.end) continue;
+        visit(*b, k, j, at);
+        at += std::size_t(b->x.size());
+      }
+  return at;
+}
+
+// Where the values of dropped block `part`, level k, row j start in the digest order of
+// core::owned_digest (block after block, levels, rows, columns).
+std::size_t dropped_offset(const std::vector<Box>& boxes, int nz, const Box& b, int k, int j) {
+  std::size_t before = 0;
+  for (const Box& o : boxes)
+    if (o.part >= 0 && o.part < b.part) before += std::size_t(nz) * o.x.size() * o.y.size();
+  return before + (std::size_t(k) * b.y.size() + std::size_t(j - b.y.begin)) * b.x.size();
+}
+
 // Selects this rank's block in the file and the owned cells of the field's array in memory (or
-// nothing in both), then runs one collective transfer.
+// nothing in both), then runs one collective transfer. With dropped blocks to answer for, they join
+// the selection: `dropped_value(j)` fills them when writing; reading puts their values in `dropped`.
 template <typename Transfer>
-void transfer_block(hid_t dataset, int leading, const core::Field* field, const core::Decomposition* decomp,
-                    const H5Where& where, const std::string& what, Transfer transfer) {
+void transfer_block(hid_t dataset, int leading, core::Field* field, const core::Decomposition* decomp,
+                    const H5Where& where, const std::string& what, Transfer transfer,
+                    const std::function<double(int)>* dropped_value, std::vector<double>* dropped) {
   H5Dataspace file_space(H5Dget_space(dataset), where, what);
   const int rank = H5Sget_simple_extent_ndims(file_space.get());
   check_h5(rank < 2 ? -1 : 0, where, what + ": dataset has fewer than 2 dimensions");
@@ -189,42 +245,67 @@ void transfer_block(hid_t dataset, int leading, const core::Field* field, const 
     check_h5(transfer(mem_space.get(), file_space.get(), dxpl.get(), &dummy), where, what);
     return;
   }
-  std::vector<hsize_t> start(rank, 0), count(rank, 1);
-  start[rank - 1] = hsize_t(decomp->x_range().begin);
-  start[rank - 2] = hsize_t(decomp->y_range().begin);
-  count[rank - 1] = hsize_t(field->nx());
-  count[rank - 2] = hsize_t(field->ny());
-  if (rank - leading == 3) count[rank - 3] = hsize_t(field->nz());
-  check_h5(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
-           where, what + ": selecting this rank's block");
+  const int nz = field->nz();
+  std::vector<Box> boxes = {{decomp->x_range(), decomp->y_range(), -1}};
+  const std::vector<core::BlockIndex> mine = core::dropped_blocks_of(decomp->layout(), decomp->rank());
+  for (std::size_t k = 0; k < mine.size(); ++k)
+    boxes.push_back({decomp->layout().x_range(mine[k].bx), decomp->layout().y_range(mine[k].by), int(k)});
+  if (boxes.size() > 1) {
+    for (std::size_t b = 0; b < boxes.size(); ++b)
+      select_box(file_space.get(), rank, leading, nz, boxes[b], b ? H5S_SELECT_OR : H5S_SELECT_SET, where, what);
+    const std::size_t cells = for_each_run(boxes, nz, [](const Box&, int, int, std::size_t) {});
+    std::vector<double> buffer(cells);
+    const core::IndexRange x = decomp->x_range(), y = decomp->y_range();
+    const bool writing = dropped_value != nullptr;
+    if (dropped) dropped->assign(cells - std::size_t(nz) * x.size() * y.size(), 0.0);
+    const auto move = [&](const Box& b, int k, int j, std::size_t at) {
+      double* run = buffer.data() + at;
+      if (b.part < 0) {
+        double* cell = &(*field)(0, j - y.begin, k);
+        if (writing) std::copy_n(cell, x.size(), run);
+        else std::copy_n(run, x.size(), cell);
+      } else if (writing) {
+        std::fill_n(run, b.x.size(), (*dropped_value)(j));
+      } else if (dropped) {
+        std::copy_n(run, b.x.size(), dropped->data() + dropped_offset(boxes, nz, b, k, j));
+      }
+    };
+    if (writing) for_each_run(boxes, nz, move);
+    const hsize_t count = cells;
+    H5Dataspace mem_space(H5Screate_simple(1, &count, nullptr), where, what);
+    check_h5(transfer(mem_space.get(), file_space.get(), dxpl.get(), buffer.data()), where, what);
+    if (!writing) for_each_run(boxes, nz, move);
+    return;
+  }
+  select_box(file_space.get(), rank, leading, nz, boxes[0], H5S_SELECT_SET, where, what + " (this rank's block)");
   const hsize_t h = hsize_t(field->halo());
-  const std::array<hsize_t, 3> mem_dims = {hsize_t(field->nz()), hsize_t(field->ny()) + 2 * h,
-                                           hsize_t(field->nx()) + 2 * h};
+  const std::array<hsize_t, 3> mem_dims = {hsize_t(nz), hsize_t(field->ny()) + 2 * h, hsize_t(field->nx()) + 2 * h};
   const std::array<hsize_t, 3> mem_start = {0, h, h};
-  const std::array<hsize_t, 3> mem_count = {hsize_t(field->nz()), hsize_t(field->ny()), hsize_t(field->nx())};
+  const std::array<hsize_t, 3> mem_count = {hsize_t(nz), hsize_t(field->ny()), hsize_t(field->nx())};
   H5Dataspace mem_space(H5Screate_simple(3, mem_dims.data(), nullptr), where, what);
   check_h5(H5Sselect_hyperslab(mem_space.get(), H5S_SELECT_SET, mem_start.data(), nullptr, mem_count.data(),
                                nullptr),
            where, what + ": selecting the owned cells");
-  check_h5(transfer(mem_space.get(), file_space.get(), dxpl.get(), const_cast<double*>(field->data())), where,
-           what);
+  check_h5(transfer(mem_space.get(), file_space.get(), dxpl.get(), field->data()), where, what);
 }
 }  // namespace
 
 void write_block(hid_t dataset, int leading, const core::Field* field, const core::Decomposition* decomp,
-                 const H5Where& where) {
+                 const H5Where& where, const std::function<double(int)>& dropped_value) {
   std::string what = "writing field '" + (field ? field->name() : std::string("(none on this rank)")) + "'";
-  transfer_block(dataset, leading, field, decomp, where, what, [dataset](hid_t m, hid_t f, hid_t x, double* buf) {
-    return H5Dwrite(dataset, H5T_NATIVE_DOUBLE, m, f, x, buf);
-  });
+  transfer_block(
+      dataset, leading, const_cast<core::Field*>(field), decomp, where, what,
+      [dataset](hid_t m, hid_t f, hid_t x, double* buf) { return H5Dwrite(dataset, H5T_NATIVE_DOUBLE, m, f, x, buf); },
+      &dropped_value, nullptr);
 }
 
 void read_block(hid_t dataset, int leading, core::Field* field, const core::Decomposition* decomp,
-                const H5Where& where) {
+                const H5Where& where, std::vector<double>* dropped) {
   std::string what = "reading field '" + (field ? field->name() : std::string("(none on this rank)")) + "'";
-  transfer_block(dataset, leading, field, decomp, where, what, [dataset](hid_t m, hid_t f, hid_t x, double* buf) {
-    return H5Dread(dataset, H5T_NATIVE_DOUBLE, m, f, x, buf);
-  });
+  transfer_block(
+      dataset, leading, field, decomp, where, what,
+      [dataset](hid_t m, hid_t f, hid_t x, double* buf) { return H5Dread(dataset, H5T_NATIVE_DOUBLE, m, f, x, buf); },
+      nullptr, dropped);
 }
 
 }  // namespace meridian::io

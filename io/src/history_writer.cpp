@@ -149,7 +149,7 @@ H5Dataset write_cell_area(hid_t file, const core::ComponentOutput& component, co
            where);
   check_h5(H5DSattach_scale(area.get(), coords.lat.get(), 0), where, what);
   check_h5(H5DSattach_scale(area.get(), coords.lon.get(), 1), where, what);
-  write_block(area.get(), 0, block, component.decomposition, where);
+  write_block(area.get(), 0, block, component.decomposition, where, [&grid](int j) { return grid.area(j); });
   return area;
 }
 
@@ -239,7 +239,9 @@ void write_history_file(const std::string& path, MPI_Comm comm, int rank, const 
       check_h5(H5DSattach_scale(dataset.get(), scales[d], d), where, "attaching dimensions to '" + f.entry->meta.name + "'");
     }
     const std::optional<core::Field> block = masked ? masked_block(f, component, rank) : std::nullopt;
-    write_block(dataset.get(), 1, block ? &*block : f.entry->field, component.decomposition, where);
+    // A dropped block holds nothing of the component: masked like any cell outside its coverage.
+    write_block(dataset.get(), 1, block ? &*block : f.entry->field, component.decomposition, where,
+                [masked](int) { return masked ? history_fill_value : 0.0; });
   }
   // Close the datasets before the file so that its close (collective) flushes everything.
   levels.clear();

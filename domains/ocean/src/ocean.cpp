@@ -129,6 +129,14 @@ void Ocean::add_diagnostics(std::vector<core::GlobalMean>& means) const {
   means.push_back(earth::surface_mean("ocean_mean_temperature", *t_, *fraction_, *grid_, decomp_->y_range().begin));
 }
 
+std::vector<double> Ocean::cell_costs(const core::Config& config, const core::SphereGrid& grid) const {
+  // The whole grid as one block of this rank alone: the mask, cell by cell, as every block sees it.
+  const core::Decomposition whole(MPI_COMM_SELF, {grid.nx(), grid.ny(), true, false}, {1, 1});
+  std::vector<double> cost = earth::ocean_fraction(config, grid, whole);
+  for (double& c : cost) c = c > 0.0 ? 1.0 : 0.0;
+  return cost;
+}
+
 std::unique_ptr<core::Component> make_component() { return std::make_unique<Ocean>(); }
 
 }  // namespace meridian::ocean

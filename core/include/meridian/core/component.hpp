@@ -114,6 +114,12 @@ class Component {
   virtual void reset_energy_input() {}
   // Global means to report in diagnostics.csv. Local.
   virtual void add_diagnostics(std::vector<GlobalMean>& means) const = 0;
+  // The relative work of every cell of `grid` (its own grid), nx * ny values >= 0, i fastest, for
+  // "<name>.blocks = weighted" and "<name>.drop_empty_blocks" (core/block_layout.hpp); empty: every
+  // cell costs the same. Zero marks a cell where the component does nothing: its values there must
+  // never change its answers, and fields it writes to files should hold 0 there, as a dropped block
+  // does. Called on every rank of the run before setup. Local.
+  virtual std::vector<double> cell_costs(const Config& /*config*/, const SphereGrid& /*grid*/) const { return {}; }
 };
 
 }  // namespace meridian::core

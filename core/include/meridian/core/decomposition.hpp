@@ -1,7 +1,8 @@
 #pragma once
 // Splits a global nx x ny grid into px x py blocks, one per rank of a communicator.
-// Everything here is arithmetic on this rank's coordinates: no array of size O(ranks) is ever
-// built, so setup costs the same at 2 ranks and at 100,000.
+// With equal blocks everything here is arithmetic on this rank's coordinates: no array of size
+// O(ranks) is ever built, so setup costs the same at 2 ranks and at 100,000. Weighted extents and
+// dropped blocks (block_layout.hpp) keep a map of O(px + py), or O(px py) once blocks are dropped.
 
 #include <mpi.h>
 
@@ -12,17 +13,20 @@
 namespace meridian::core {
 
 class HaloPlanCache;  // halo_plan.hpp
+class BlockLayout;    // block_layout.hpp
 
 struct GlobalGrid {
   int nx = 0;
   int ny = 0;
   bool periodic_x = true;   // longitude wraps around
   bool periodic_y = false;  // latitude is bounded by the poles
+  friend bool operator==(const GlobalGrid&, const GlobalGrid&) = default;
 };
 
 struct ProcessGrid {
   int px = 0;
   int py = 0;
+  friend bool operator==(const ProcessGrid&, const ProcessGrid&) = default;
 };
 
 // A half-open range [begin, end) of global indices.
@@ -56,13 +60,16 @@ class Decomposition {
   // Throws ConfigError if the process grid does not match the rank count, or if a block would be
   // narrower than `min_block` cells (the largest halo width it will be used with).
   Decomposition(MPI_Comm comm, GlobalGrid grid, ProcessGrid requested = {}, int min_block = 1);
+  // The blocks of `layout` (weighted extents, dropped blocks): rank r of `comm` owns the layout's block
+  // of rank r. Throws ConfigError if `comm` does not have layout.ranks() ranks.
+  Decomposition(MPI_Comm comm, const BlockLayout& layout);
 
   const GlobalGrid& grid() const noexcept { return grid_; }
   const ProcessGrid& process_grid() const noexcept { return pgrid_; }
   MPI_Comm comm() const noexcept { return comm_; }
   int rank() const noexcept { return rank_; }
   int size() const noexcept { return size_; }
-  // This rank's block coordinates in the process grid; rank = cx + px * cy.
+  // This rank's block coordinates in the process grid; rank = cx + px * cy unless blocks were dropped.
   int cx() const noexcept { return cx_; }
   int cy() const noexcept { return cy_; }
   const IndexRange& x_range() const noexcept { return x_; }
@@ -77,6 +84,8 @@ class Decomposition {
   int rank_of_block(int bx, int by) const noexcept;
   // "4x2 process grid, blocks 9-10 x 11-12" for logs and --check.
   std::string describe() const;
+  // The map of every block: extents, dropped blocks. Shared by copies.
+  const BlockLayout& layout() const noexcept { return *layout_; }
   // The halo plans made for this decomposition (see plan_for in halo_plan.hpp), shared by its copies.
   HaloPlanCache& halo_plans() const noexcept { return *halo_plans_; }
 
@@ -88,6 +97,8 @@ class Decomposition {
   IndexRange x_, y_;
   std::array<int, direction_count> neighbours_{};
   std::shared_ptr<HaloPlanCache> halo_plans_;
+  std::shared_ptr<const BlockLayout> layout_;
+  void place_block();  // x_, y_, neighbours_ from layout_ and rank_
 };
 
 }  // namespace meridian::core

@@ -100,7 +100,8 @@ class Driver {
   // do not run here), advancing the state: a calibration for automatic rank counts. Collective.
   std::vector<double> time_intervals(int intervals);
   // Concurrent layout: moves ranks between components now (a coupling boundary), `ranks` per
-  // component in order, adding up to the run's size. Every restart field moves to the new blocks
+  // component in order, adding up to the run's size, onto the blocks concurrent_placements gives
+  // (with the same ranks: blocks re-cut by new costs). Every restart field moves to the new blocks
   // (core/src/driver_resplit.cpp), so the answers do not change. Logs one line. Collective; throws
   // ConfigError on every rank for a split that does not fit.
   // `why` is appended to the line. Returns the seconds it took (the slowest rank's).
@@ -130,6 +131,12 @@ class Driver {
   void report_timings(double loop_seconds, long long intervals);
   void lay_out(const std::vector<double>& work);
   std::vector<Placement> concurrent_placements(const std::vector<int>& ranks) const;
+  Placement placement_of(std::size_t n, int ranks, int first, const std::vector<double>& cost) const;
+  // coupling.rebalance = auto for "<name>.blocks = weighted": re-cuts a component's blocks by their
+  // measured costs when that shortens its slowest block enough. Returns the predicted saving per
+  // interval (s) if it re-cut, else 0. Collective.
+  double recut_if_worth(double own_busy, double per_interval, double horizon);
+  void read_block_options(std::size_t n);
   void place(const std::vector<int>& ranks);
   std::map<long long, std::vector<int>> parse_resplits() const;
   void set_up();
@@ -149,6 +156,9 @@ class Driver {
     std::unique_ptr<Decomposition> decomposition;  // null where it does not run here
     ComponentInfo info;                            // known on every rank
     int refine = 1;
+    bool weighted = false, drop_empty = false;     // "<name>.blocks = weighted", "<name>.drop_empty_blocks"
+    std::vector<double> static_cost;               // Component::cell_costs, where used
+    std::vector<double> cell_cost;                 // what blocks are cut by: static, then measured
   };
 
   MPI_Comm comm_;
@@ -172,7 +182,7 @@ class Driver {
   std::map<long long, std::vector<int>> scheduled_splits_;  // coupling.resplit: step -> ranks
   std::vector<Split> splits_;
   struct SyntheticCost {
-    double per_cell = 0, swing = 0, period = 1;
+    double per_cell = 0, swing = 0, period = 1, tilt = 0;
   };
   std::vector<SyntheticCost> synthetic_;  // per component: <name>.synthetic_*
   // coupling.rebalance = auto: what was measured since the last look, and the last move's figures.

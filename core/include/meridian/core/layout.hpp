@@ -7,9 +7,11 @@
 
 #include <mpi.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "meridian/core/block_layout.hpp"
 #include "meridian/core/component.hpp"
 #include "meridian/core/config.hpp"
 #include "meridian/core/decomposition.hpp"
@@ -24,12 +26,23 @@ struct Placement {
   GlobalGrid grid;
   ProcessGrid pgrid;
   int first_rank = 0;  // run rank of the component's rank 0; its ranks follow consecutively
-  int ranks() const noexcept { return pgrid.px * pgrid.py; }
+  // Weighted extents or dropped blocks (see block_layout.hpp); null: equal blocks of pgrid, every one
+  // with a rank.
+  std::shared_ptr<const BlockLayout> layout{};
+  int ranks() const noexcept { return layout ? layout->ranks() : pgrid.px * pgrid.py; }
   bool holds(int run_rank) const noexcept { return run_rank >= first_rank && run_rank < first_rank + ranks(); }
   IndexRange x_range(int run_rank) const noexcept;  // of a rank the placement holds
   IndexRange y_range(int run_rank) const noexcept;
-  int owner(int i, int j) const noexcept;  // run rank of global cell (i, j)
+  int owner(int i, int j) const noexcept;  // run rank of global cell (i, j); MPI_PROC_NULL in a dropped block
+  // Blocks by index: their cells, the block holding a cell, and its run rank (MPI_PROC_NULL if dropped).
+  IndexRange column_cells(int bx) const noexcept;
+  IndexRange row_cells(int by) const noexcept;
+  int column_of(int i) const noexcept;
+  int row_of(int j) const noexcept;
+  int run_rank_of_block(int bx, int by) const noexcept;
 };
+// Whether two placements put every cell on the same run rank (same grid, blocks and first rank).
+bool same_blocks(const Placement& a, const Placement& b) noexcept;
 
 // Declares "<component>.ranks" (concurrent layout) under the component's own section. Call it right
 // after the component's declare_options so --help lists it with them.
@@ -37,6 +50,8 @@ void declare_ranks_option(OptionRegistry& options, const std::string& component)
 // Declares "<component>.synthetic_cost", "_swing" and "_period": a sleep after each step in proportion
 // to the owned cells, for measuring load balancing on machines whose cores cannot run every rank.
 void declare_synthetic_cost_options(OptionRegistry& options, const std::string& component);
+// Declares "<component>.blocks" (equal or weighted) and "<component>.drop_empty_blocks" (concurrent layout).
+void declare_block_options(OptionRegistry& options, const std::string& component);
 // Declares "<component>.refine": the component runs on a grid `refine` times finer each way than the
 // run's grid.nx x grid.ny (the coupler regrids conservatively).
 void declare_refine_option(OptionRegistry& options, const std::string& component);

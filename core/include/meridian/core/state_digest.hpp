@@ -20,8 +20,12 @@ namespace meridian::core {
 std::uint64_t cell_digest(std::uint64_t index, double value) noexcept;
 
 // The sum of cell_digest over the owned cells of `field`, whose block sits at `decomp`'s ranges of
-// the global nx x ny grid (decomp.grid()). Local: the caller adds the ranks' parts (digest_sum).
-std::uint64_t owned_digest(const Field& field, const Decomposition& decomp) noexcept;
+// the global nx x ny grid (decomp.grid()), and over the cells of the dropped blocks this rank writes
+// to files (dropped_blocks_of in block_layout.hpp): their values are `dropped` (field.nz() levels of
+// each block in turn, as read_block gives them) or, when null, 0, what files hold there. So the sum
+// over ranks is the same whether blocks were dropped or not. Local: the caller adds the ranks' parts
+// (digest_sum).
+std::uint64_t owned_digest(const Field& field, const Decomposition& decomp, const double* dropped = nullptr) noexcept;
 // The same for `values`, the owned cells of one level row by row (i fastest), as
 // SurfaceMask::ocean_fraction returns them. Local.
 std::uint64_t owned_digest(const double* values, const Decomposition& decomp) noexcept;

@@ -5,7 +5,9 @@
 
 #include <mpi.h>
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "meridian/core/decomposition.hpp"
 #include "meridian/core/field.hpp"
@@ -50,9 +52,13 @@ bool has_link(hid_t object, const std::string& name, const H5Where& where);
 // which index 0 is used (the time record of a history file; 0 for a restart). The halo is skipped
 // with a memory hyperslab, so nothing is copied. `field`/`decomp` null: this rank takes part in the
 // collective call with an empty selection. Collective over the file's communicator.
+// Where the decomposition dropped blocks (core/block_layout.hpp), each rank also writes the dropped
+// blocks it answers for, cell (i, j) = dropped_value(j) (0 by default; the _FillValue of a masked
+// history field; a grid property by row), and reads them back into `dropped` (level after level of
+// each block in turn, the order core::owned_digest takes) for the checksum.
 void write_block(hid_t dataset, int leading, const core::Field* field, const core::Decomposition* decomp,
-                 const H5Where& where);
+                 const H5Where& where, const std::function<double(int)>& dropped_value = [](int) { return 0.0; });
 void read_block(hid_t dataset, int leading, core::Field* field, const core::Decomposition* decomp,
-                const H5Where& where);
+                const H5Where& where, std::vector<double>* dropped = nullptr);
 
 }  // namespace meridian::io

@@ -59,6 +59,9 @@ class Ocean final : public core::Component {
   void reset_energy_input() override;
   // ocean_mean_temperature, weighted by f area, degC.
   void add_diagnostics(std::vector<core::GlobalMean>& means) const override;
+  // 1 where the cell has ocean, 0 on land: the ocean does no work there and weights every land
+  // value by a zero fraction, so with "ocean.drop_empty_blocks" its all-land blocks get no rank.
+  std::vector<double> cell_costs(const core::Config& config, const core::SphereGrid& grid) const override;
 
   // Model time, s, which the seasonal sunlight depends on. advance() moves it; a driver that
   // restarts a run must set it (a whole number of time_step(), else throws core::Error). Local.
