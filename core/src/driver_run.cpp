@@ -29,12 +29,36 @@ std::string hms(double seconds) {
 
 }  // namespace
 
-// One reduction per coupling interval: whether any rank was asked to stop, and whether rank 0 could
-// not write the last diagnostics row (then every rank throws the same OutputError, status 4).
+// What this rank has to say: asked to stop (1), rank 0 could not write the last diagnostics row (2),
+// a mediator's imports were wrong (4).
+int Driver::stop_bits(const volatile std::sig_atomic_t* flag) const {
+  return ((flag && *flag) ? 1 : 0) | (diagnostics_failure_.empty() ? 0 : 2) | (coupler_->failure().empty() ? 0 : 4);
+}
+
+// One reduction, blocking: whether any rank was asked to stop, and whether rank 0 could not write the
+// last diagnostics row (then every rank throws the same OutputError, status 4).
 bool Driver::agree_to_stop(const volatile std::sig_atomic_t* flag) {
-  int local = ((flag && *flag) ? 1 : 0) | (diagnostics_failure_.empty() ? 0 : 2) | (coupler_->failure().empty() ? 0 : 4);
+  const int local = stop_bits(flag);
   int any = 0;
   MERIDIAN_MPI(MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_BOR, comm_), comm_);
+  return act_on_vote(any);
+}
+
+// The time loop's agreement, one coupling interval behind: the vote posted after interval k (an
+// MPI_Iallreduce) is read after interval k + 1, by when it has long arrived, so no rank waits at a
+// reduction every interval for the slowest one. A stop or a failure is acted on one interval later.
+void Driver::post_stop_vote(const volatile std::sig_atomic_t* flag) {
+  vote_local_ = stop_bits(flag);
+  MERIDIAN_MPI(MPI_Iallreduce(&vote_local_, &vote_any_, 1, MPI_INT, MPI_BOR, comm_, vote_.ptr()), comm_);
+}
+
+bool Driver::collect_stop_vote() {
+  if (vote_.get() == MPI_REQUEST_NULL) return false;
+  MERIDIAN_MPI(MPI_Wait(vote_.ptr(), MPI_STATUS_IGNORE), comm_);
+  return act_on_vote(vote_any_);
+}
+
+bool Driver::act_on_vote(int any) {
   if (any & 4) {  // a mediator's imports were wrong: the lowest such rank's message, on every rank
     int mine = coupler_->failure().empty() ? size_ : rank_, first = size_;
     MERIDIAN_MPI(MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm_), comm_);
@@ -114,7 +138,8 @@ RunSummary Driver::run(OutputSink& sink, const volatile std::sig_atomic_t* stop_
       ScopedTimer t("diagnostics");  // the driver's own per-interval work: checks, sums, stop agreement
       check_fields_if_due(*this, config_, coupling_steps_, sink, comm_);
       if (due(diag_every)) write_diagnostics();
-      stop = agree_to_stop(stop_flag);
+      stop = collect_stop_vote();
+      post_stop_vote(stop_flag);
     }
     // The last step is history too, on the schedule or not. A run stopped by a signal writes none:
     // its state is in the restart file, and the resumed run keeps to the schedule, so the history
@@ -134,6 +159,7 @@ RunSummary Driver::run(OutputSink& sink, const volatile std::sig_atomic_t* stop_
     }
     if (!clock_.done()) rebalance_if_due(writing());
   }
+  collect_stop_vote();  // the last interval's: a failure it carries still ends the run
   finish_diagnostics();
   {
     ScopedTimer t("restart");

@@ -127,6 +127,10 @@ class Driver {
   long long diagnostics_interval() const;
   ExactAccumulator energy_input() const;
   bool agree_to_stop(const volatile std::sig_atomic_t* flag);
+  int stop_bits(const volatile std::sig_atomic_t* flag) const;
+  void post_stop_vote(const volatile std::sig_atomic_t* flag);
+  bool collect_stop_vote();
+  bool act_on_vote(int any);
   void report_progress(double wall_start, long long first_step);
   void report_timings(double loop_seconds, long long intervals);
   void lay_out(const std::vector<double>& work);
@@ -178,6 +182,8 @@ class Driver {
   std::vector<StateSetting> state_settings_;
   std::shared_ptr<DiagnosticsFile> diagnostics_file_;  // rank 0's diagnostics.csv, once opened
   std::string diagnostics_failure_;                    // rank 0: why the last row could not be written
+  int vote_local_ = 0, vote_any_ = 0;                  // the time loop's stop vote in flight (post_stop_vote)
+  Request vote_;                                       // after its buffers: completes before they go
   bool diagnostics_opened_ = false;
   std::map<long long, std::vector<int>> scheduled_splits_;  // coupling.resplit: step -> ranks
   std::vector<Split> splits_;
