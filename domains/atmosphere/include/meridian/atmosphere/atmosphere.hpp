@@ -56,7 +56,9 @@ class Atmosphere final : public core::Component {
   double explicit_time_step() const;
   // RKL2 stages per step: 1 when dt <= explicit_time_step() (the explicit step, bits as ever).
   int stages() const { return stages_; }
-  static constexpr int max_stages = 64;  // gain (s^2 + s - 2) / 4 = 1039.5 over the explicit limit
+  // Stages stable_time_step() allows at most: a gain (s^2 + s - 2) / 4 = 1039.5 over the forward-Euler
+  // limit of diffusion and longwave, so that a windless atmosphere still reports a finite stable step.
+  static constexpr int max_stages = 64;
   std::string time_step_key() const override { return "atmosphere.dt"; }
   // Collective. Throws core::Error if `duration` (s) is not a whole number of time_step().
   void advance(double duration) override;
