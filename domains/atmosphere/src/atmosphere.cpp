@@ -68,6 +68,20 @@ void Atmosphere::setup(const core::ComponentContext& context) {
   for (int j = d.y_range().begin; j < d.y_range().end; ++j) rows_.push_back(row_constants(j));
   next_.assign(std::size_t(d.nx_local()) * d.ny_local(), 0.0);
   courant_ = wind_ * dt_ / (grid_->radius() * grid_->dlon());
+  // Within the explicit limit the step is the single explicit stage, bit for bit as before super-
+  // stepping existed; beyond it, as many RKL2 stages as the parabolic part needs. From global rows
+  // only, so every rank takes the same number.
+  stages_ = 1;
+  rkl2_.clear();
+  stage_a_.reset();
+  stage_b_.reset();
+  if (dt_ > explicit_time_step()) {
+    stages_ = earth::rkl2_stages(dt_ / parabolic_time_step());
+    rkl2_ = earth::rkl2_coefficients(stages_);
+    stage_a_.emplace("t_atm_stage_a", d, 1);
+    stage_b_.emplace("t_atm_stage_b", d, 1);
+    for (auto* v : {&d1_, &d2_, &i1_, &i2_, &l0_, &s0_}) v->assign(next_.size(), 0.0);
+  }
   set_initial_state(context.config);
 }
 
