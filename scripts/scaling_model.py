@@ -60,7 +60,7 @@ def main():
     ap.add_argument("--alpha-us", type=float, default=1.5, help="network latency, us (assumed)")
     ap.add_argument("--beta-gbs", type=float, default=12.5, help="network bandwidth per rank, GB/s (assumed)")
     ap.add_argument("--o-us", type=float, default=0.3, help="per-message software overhead, us")
-    ap.add_argument("--ocean-every", type=float, default=3, help="base steps per ocean step (cluster.ini: 60 s / 20 s)")
+    ap.add_argument("--ocean-every", type=float, default=3, help="base steps per ocean step (cluster.ini before super-stepping: 60 s / 20 s)")
     ap.add_argument("--diag-every", type=float, default=360, help="base steps per diagnostics row")
     ap.add_argument("--means", type=int, default=8, help="global means per diagnostics row")
     ap.add_argument("--couple-every", type=float, default=90, help="base steps per coupling")
