@@ -295,6 +295,17 @@ std::vector<std::string> Driver::describe_couplings() const {
   return lines;
 }
 
+std::string Driver::describe_time_steps() const {
+  std::string out;
+  for (std::size_t n = 0; n < slots_.size(); ++n) {
+    const ComponentInfo& c = slots_[n].info;
+    char stable[64] = " (no stability limit)";
+    if (std::isfinite(c.stable_time_step)) std::snprintf(stable, sizeof stable, " (stable up to %.4g s)", c.stable_time_step);
+    out += (n ? ", " : "") + components_[n]->name() + " " + format_seconds(c.time_step) + stable;
+  }
+  return out;
+}
+
 void Driver::validate() const {
   const double dt = clock_.dt();
   const double interval = double(coupling_steps_) * dt;

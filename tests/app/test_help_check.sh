@@ -36,6 +36,8 @@ grep -q "configuration is valid" "$tmp/check.txt" || fail "--check did not say t
 grep -q "ranks         3, 3x1 process grid" "$tmp/check.txt" || fail "--check did not print the decomposition"
 grep -qE "memory +[0-9.]+ MiB" "$tmp/check.txt" || fail "--check did not print memory per rank"
 grep -qE "history +5 outputs of [0-9.]+ MiB" "$tmp/check.txt" || fail "--check did not print the output volume"
+grep -qE "^  time steps    atmosphere 1800 s \(stable up to [0-9.e+]+ s\), ocean 3600 s \(stable up to [0-9.e+]+ s\), land 1800 s \(no stability limit\)$" \
+  "$tmp/check.txt" || fail "--check did not print each component's step and its stable limit"
 grep -q "^  couplings     8:$" "$tmp/check.txt" || fail "--check did not count the 8 couplings of default.ini"
 grep -qF "    ocean.surface_heat_flux <- surface_exchange.heat_into_ocean (W m-2; conservative, instant)" "$tmp/check.txt" ||
   fail "--check did not list the ocean's coupling"

@@ -63,6 +63,7 @@ void print_check(std::ostream* out, core::Driver& driver, const core::Config& co
   std::snprintf(buf, sizeof buf, "  run           %lld steps of %g s = %.3g days\n", steps, config.real("run.dt"),
                 double(steps) * config.real("run.dt") / 86400.0);
   *out << buf;
+  *out << "  time steps    " << driver.describe_time_steps() << "\n";
   const std::vector<std::string> couplings = driver.describe_couplings();
   *out << "  couplings     " << couplings.size() << (couplings.empty() ? "\n" : ":\n");
   for (const std::string& line : couplings) *out << "    " << line << "\n";

@@ -85,6 +85,9 @@ class Driver {
   // One line per coupling: "ocean.surface_heat_flux <- surface_exchange.heat_into_ocean (W m-2;
   // conservative 2x -> 1x, instant)", in the order the coupler delivers them to each party. Local.
   std::vector<std::string> describe_couplings() const;
+  // "atmosphere 1800 s (stable up to 2780 s), ..." for --check: each component's step and the largest
+  // stable one. Local, the same on every rank.
+  std::string describe_time_steps() const;
   // Component n's blocks in run ranks and its refinement over the run's grid, on every rank: what the
   // coupler plans its routes from.
   const Placement& placement(std::size_t n) const noexcept { return slots_[n].placement; }
