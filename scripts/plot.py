@@ -223,7 +223,25 @@ def north_1975(config, field, lat):
     return t0 + t2 * 0.5 * (3 * x * x - 1)
 
 
-def plot_zonal_mean(paths, field, out_dir):
+def read_observed(path):
+    """An observed zonal-mean profile: CSV with columns lat (degrees north) and temperature_degC, in any
+    row order, at least two rows, latitudes in [-90, 90] and distinct."""
+    try:
+        with open(path, newline="") as f:
+            rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+        lat = np.array([float(r["lat"]) for r in rows])
+        value = np.array([float(r["temperature_degC"]) for r in rows])
+    except (OSError, KeyError, TypeError, ValueError) as e:
+        sys.exit(f"plot.py: --observed {path}: needs a CSV with columns lat, temperature_degC ({e})")
+    order = np.argsort(lat)
+    lat, value = lat[order], value[order]
+    if len(lat) < 2 or lat[0] < -90 or lat[-1] > 90 or np.any(np.diff(lat) == 0) or not np.all(np.isfinite(value)):
+        sys.exit(f"plot.py: --observed {path}: needs at least two rows of distinct latitudes in [-90, 90] "
+                 "and finite temperatures")
+    return lat, value
+
+
+def plot_zonal_mean(paths, field, out_dir, observed=None):
     means, labels = [], []
     for path in paths:
         data, meta = read_field(path, field)
@@ -241,6 +259,13 @@ def plot_zonal_mean(paths, field, out_dir):
         ax.plot(lat, mean, color=colour, label=label if shown else None)
     if analytic is not None:
         ax.plot(lat, analytic, "k--", label="North (1975) analytic equilibrium")
+    reference = None
+    if observed is not None:
+        obs_lat, obs_value = read_observed(observed)
+        ax.plot(obs_lat, obs_value, "ko", ms=3, label=f"observed ({os.path.basename(observed)})")
+        # At the model's latitudes, for the CSV; none outside the table's range.
+        reference = np.ma.masked_array(np.interp(lat, obs_lat, obs_value),
+                                       mask=(lat < obs_lat[0]) | (lat > obs_lat[-1]))
     weighted = f", weighted by {meta['weight_name']}" if meta["weight_name"] else ""
     ax.set(xlim=(-90, 90), xlabel="latitude (degrees north)", ylabel=f"zonal mean {field} ({units})",
            title=f"zonal mean of {field}{weighted}" + (f", {len(means)} times" if len(means) > 1 else ""))
@@ -252,18 +277,21 @@ def plot_zonal_mean(paths, field, out_dir):
     name = os.path.join(out_dir, f"{field}_zonal_mean.png")
     fig.savefig(name, dpi=100)
     plt.close(fig)
-    write_zonal_csv(os.path.join(out_dir, f"{field}_zonal_mean.csv"), lat, paths, means, analytic)
+    write_zonal_csv(os.path.join(out_dir, f"{field}_zonal_mean.csv"), lat, paths, means, analytic, reference)
     return name
 
 
-def write_zonal_csv(name, lat, paths, means, analytic):
+def write_zonal_csv(name, lat, paths, means, analytic, observed=None):
     steps = [os.path.basename(p).rsplit("_", 1)[1].split(".")[0] for p in paths]
     with open(name, "w", newline="") as f:
         out = csv.writer(f)
-        out.writerow(["lat"] + [f"step_{s}" for s in steps] + (["north1975"] if analytic is not None else []))
+        out.writerow(["lat"] + [f"step_{s}" for s in steps] + (["north1975"] if analytic is not None else []) +
+                     (["observed"] if observed is not None else []))
         for j, y in enumerate(lat):
             row = [repr(float(y))] + ["" if np.ma.is_masked(m[j]) else repr(float(m[j])) for m in means]
-            out.writerow(row + ([repr(float(analytic[j]))] if analytic is not None else []))
+            row += [repr(float(analytic[j]))] if analytic is not None else []
+            row += (["" if np.ma.is_masked(observed[j]) else repr(float(observed[j]))] if observed is not None else [])
+            out.writerow(row)
 
 
 def diagnostics_units(column):
@@ -316,6 +344,9 @@ def main():
                         "every file and draws the map of the last one only")
     parser.add_argument("--fps", type=float, default=6, help="animation frames (history files) per second")
     parser.add_argument("--no-coast", action="store_true", help="draw no coastlines")
+    parser.add_argument("--observed", default=None,
+                        help="CSV (columns lat, temperature_degC) drawn on the zonal-mean plot and interpolated "
+                             "to the model's latitudes in its CSV (column observed)")
     parser.add_argument("--out", default=None, help="where the plots go (default OUTPUT_DIR/plots)")
     args = parser.parse_args()
     out_dir = args.out or os.path.join(args.output_dir, "plots")
@@ -335,7 +366,7 @@ def main():
 
     for path in chosen if not args.animate or args.times else chosen[-1:]:
         print(plot_map(path, args.field, out_dir, coast_for))
-    print(plot_zonal_mean(chosen, args.field, out_dir))
+    print(plot_zonal_mean(chosen, args.field, out_dir, args.observed))
     if args.animate:
         print(animate(chosen, args.field, out_dir, coast_for, args.fps))
     diagnostics = os.path.join(args.output_dir, "diagnostics.csv")

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Checks scripts/plot.py on a sample output directory (tests/io/write_sample.cpp): maps, zonal means
-(CSV against a direct computation, North (1975)'s curve), the animation, masked cells drawn grey,
+(CSV against a direct computation, North (1975)'s curve, an observed profile), the animation, masked cells drawn grey,
 coastlines drawn.
 Usage: check_plots.py PLOT_PY SAMPLE_DIR WORK_DIR"""
 import csv
@@ -118,7 +118,33 @@ def check_north_curve():
     check("north1975" in table and np.allclose(table["north1975"], want, rtol=0, atol=1e-12), "North (1975) curve")
 
 
+def check_observed():
+    """--observed draws a reference profile and interpolates it to the model's latitudes in the CSV; a
+    bad file is one line naming it, exit non-zero."""
+    table_path = os.path.join(work, "observed.csv")
+    with open(table_path, "w") as f:  # rows out of order, a comment line, a range narrower than the grid
+        f.write("# synthetic profile for the test\nlat,temperature_degC\n60,-5\n-60,0\n0,27\n")
+    out = run(sample, "--field", "t_atm", "--observed", table_path)
+    png(os.path.join(out, "t_atm_zonal_mean.png"))
+    table = zonal_csv(os.path.join(out, "t_atm_zonal_mean.csv"))
+    lat = table["lat"]
+    inside = (lat >= -60) & (lat <= 60)
+    want = np.interp(lat, [-60, 0, 60], [0, 27, -5])
+    check("observed" in table and np.allclose(table["observed"][inside], want[inside], rtol=0, atol=1e-12),
+          "observed profile at the model's latitudes")
+    check("observed" in table and np.all(np.isnan(table["observed"][~inside])), "observed profile outside its range")
+    bad = os.path.join(work, "bad.csv")
+    with open(bad, "w") as f:
+        f.write("latitude,t\n0,1\n")
+    result = subprocess.run(["/usr/bin/python3", plot, sample, "--out", os.path.join(work, "bad"), "--observed", bad],
+                            capture_output=True, text=True)
+    lines = result.stderr.strip().splitlines()
+    check(result.returncode != 0 and len(lines) == 1 and bad in lines[0] and "lat, temperature_degC" in lines[0],
+          f"a bad --observed file: exit {result.returncode}, stderr {result.stderr!r}")
+
+
 check_zonal_means()
+check_observed()
 check_north_curve()
 check_animation()
 check_masked_and_coast()
