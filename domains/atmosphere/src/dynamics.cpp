@@ -34,6 +34,15 @@ inline double face_value(const double* t, int i, double c) {
 // Row j of a field, indexable by i from -halo to nx + halo - 1.
 inline const double* row_of(const core::Field& f, int j) { return f.data() + f.offset(0, j); }
 
+// The diffusive face fluxes into cell i of a row (W K-1 x K on the unit sphere), each face written
+// exactly as its neighbour writes it, so the heat one cell loses the next gains bit for bit.
+inline double diffusion_into(const earth::DiffusionRow& row, const double* here, const double* up, const double* down,
+                             int i) {
+  const double ti = here[i];
+  return row.zonal * (here[i + 1] - ti) - row.zonal * (ti - here[i - 1]) + row.north * (up[i] - ti) -
+         row.south * (ti - down[i]);
+}
+
 }  // namespace
 
 Atmosphere::Row Atmosphere::row_constants(int j) const {
@@ -98,9 +107,7 @@ void Atmosphere::update_cells(int i0, int i1, int j0, int j1) {
     const double sunlight = absorbs ? sun_->in_air(grid_->lat(gj), now) : 0.0;
     for (int i = i0; i < i1; ++i) {
       const double ti = here[i];
-      // Face fluxes into the cell, each written exactly as its neighbour writes it.
-      const double diffusion = row.zonal * (here[i + 1] - ti) - row.zonal * (ti - here[i - 1]) +
-                               row.north * (up[i] - ti) - row.south * (ti - down[i]);
+      const double diffusion = diffusion_into(row, here, up, down, i);
       const double longwave = longwave_on ? olr_a + olr_b * ti : 0.0;
       // Without absorbed sunlight the sum is the one North's verification was written for, bit for bit.
       const double heating = absorbs ? diffusion * row.inv_area + forcing[i] + sunlight - longwave
@@ -174,10 +181,8 @@ void Atmosphere::stage_cells(int stage, const core::Field& y, int i0, int i1, in
     const double sunlight = absorbs ? sun_->in_air(grid_->lat(gj), now) : 0.0;
     for (int i = i0; i < i1; ++i) {
       const double ti = here[i];
-      // Face fluxes into the cell, each written exactly as its neighbour writes it: heat is conserved
-      // by every stage, hence by the recurrence.
-      const double diffusion = row.zonal * (here[i + 1] - ti) - row.zonal * (ti - here[i - 1]) +
-                               row.north * (up[i] - ti) - row.south * (ti - down[i]);
+      // Heat is conserved by every stage's fluxes, hence by the recurrence.
+      const double diffusion = diffusion_into(row, here, up, down, i);
       const double longwave = longwave_on ? olr_a + olr_b * ti : 0.0;
       const double dt_l = dt_over_c * (diffusion * row.inv_area + forcing[i] + sunlight - longwave);
       const double dt_src = dt * (sunlight - longwave);  // J m-2 crossing the top, as dt_l counts it
