@@ -20,7 +20,7 @@ targets=(${MERIDIAN_SANITIZE_TARGETS:-core_mpi_tests domains_mpi_tests seaice_mp
 # 1 to 4 ranks (single rank, periodic wrap, uneven splits); 6 and 8 ranks add time, not coverage, and
 # so does model_np2 next to model_np3/np4 (concurrent splits, uneven blocks). io_clients runs Python
 # readers on a file the Release suite checks already.
-default_selection=(${MERIDIAN_SANITIZE_CTEST_ARGS:--L "unit|regression|io" -LE "app|slurm|bench|sanitize|fuzz" -E "_np[68]\$|model_np2|io_clients"})
+default_selection=(${MERIDIAN_SANITIZE_CTEST_ARGS:--L "unit|regression|io" -LE "app|slurm|bench|sanitize|fuzz" -E "_np[68]\$|model_np2|model_snowball|io_clients"})
 set +f
 
 # -O1 keeps the sanitized suite fast enough for CI while stack traces stay exact; -g1 (line tables)
