@@ -46,10 +46,7 @@ IndexRange cut_range(const std::vector<int>& cuts, int n, int parts, int b) noex
 }
 
 int cut_index(const std::vector<int>& cuts, int n, int parts, int i) noexcept {
-  if (cuts.empty()) {
-    const int base = n / parts, extra = n % parts, wide = extra * (base + 1);
-    return i < wide ? i / (base + 1) : extra + (i - wide) / base;
-  }
+  if (cuts.empty()) return block_of(n, parts, i);
   return int(std::upper_bound(cuts.begin() + 1, cuts.end(), i) - cuts.begin()) - 1;
 }
 

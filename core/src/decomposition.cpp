@@ -14,6 +14,12 @@ IndexRange block_range(int n, int parts, int index) noexcept {
   return {begin, begin + base + (index < extra ? 1 : 0)};
 }
 
+int block_of(int n, int parts, int i) noexcept {
+  const int base = n / parts, extra = n % parts;
+  const int wide = extra * (base + 1);  // cells in the first `extra` blocks, one cell larger
+  return i < wide ? i / (base + 1) : extra + (i - wide) / base;
+}
+
 ProcessGrid automatic_process_grid(int nx, int ny, int ranks) {
   ProcessGrid best{ranks, 1};
   double best_cost = std::numeric_limits<double>::max();

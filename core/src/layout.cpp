@@ -8,12 +8,6 @@
 
 namespace meridian::core {
 
-int block_of(int n, int parts, int i) noexcept {
-  const int base = n / parts, extra = n % parts;
-  const int wide = extra * (base + 1);  // cells in the first `extra` blocks, one cell larger
-  return i < wide ? i / (base + 1) : extra + (i - wide) / base;
-}
-
 IndexRange Placement::x_range(int run_rank) const noexcept {
   if (layout) return layout->x_range(layout->block_of_rank(run_rank - first_rank).bx);
   return block_range(grid.nx, pgrid.px, (run_rank - first_rank) % pgrid.px);

@@ -200,7 +200,7 @@ void select_box(hid_t file_space, int rank, int leading, int nz, const Box& b, H
 // memory in the file's row-major order, so `visit(box, k, j, i0, n, at)` is called for each run of n
 // cells of one row, in that order, with `at` its place in the contiguous buffer.
 template <typename Visit>
-std::size_t for_each_run(const std::vector<Box>& boxes, int nz, Visit visit) {
+void for_each_run(const std::vector<Box>& boxes, int nz, Visit visit) {
   int j0 = boxes.front().y.begin, j1 = boxes.front().y.end;
   for (const Box& b : boxes) j0 = std::min(j0, b.y.begin), j1 = std::max(j1, b.y.end);
   std::vector<const Box*> sorted;
@@ -214,7 +214,6 @@ std::size_t for_each_run(const std::vector<Box>& boxes, int nz, Visit visit) {
         visit(*b, k, j, at);
         at += std::size_t(b->x.size());
       }
-  return at;
 }
 
 // Where the values of dropped block `part`, level k, row j start in the digest order of
@@ -253,7 +252,8 @@ void transfer_block(hid_t dataset, int leading, core::Field* field, const core::
   if (boxes.size() > 1) {
     for (std::size_t b = 0; b < boxes.size(); ++b)
       select_box(file_space.get(), rank, leading, nz, boxes[b], b ? H5S_SELECT_OR : H5S_SELECT_SET, where, what);
-    const std::size_t cells = for_each_run(boxes, nz, [](const Box&, int, int, std::size_t) {});
+    std::size_t cells = 0;
+    for (const Box& b : boxes) cells += std::size_t(nz) * std::size_t(b.x.size()) * std::size_t(b.y.size());
     std::vector<double> buffer(cells);
     const core::IndexRange x = decomp->x_range(), y = decomp->y_range();
     const bool writing = dropped_value != nullptr;

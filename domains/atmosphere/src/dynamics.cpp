@@ -34,6 +34,20 @@ inline double face_value(const double* t, int i, double c) {
 // Row j of a field, indexable by i from -halo to nx + halo - 1.
 inline const double* row_of(const core::Field& f, int j) { return f.data() + f.offset(0, j); }
 
+// Runs update(i0, i1, j0, j1) on the cells `x_rim` columns and `y_rim` rows inside the block, which
+// read no halo, while `halo` is in flight; then, once it has arrived, on the rim.
+template <typename Update>
+void overlapping(core::HaloHandle halo, int nx, int ny, int x_rim, int y_rim, Update update) {
+  const int i0 = std::min(x_rim, nx), i1 = std::max(i0, nx - x_rim);
+  const int j0 = std::min(y_rim, ny), j1 = std::max(j0, ny - y_rim);
+  update(i0, i1, j0, j1);
+  halo.finish();
+  update(0, nx, 0, j0);
+  update(0, nx, j1, ny);
+  update(0, i0, j0, j1);
+  update(i1, nx, j0, j1);
+}
+
 // The diffusive face fluxes into cell i of a row (W K-1 x K on the unit sphere), each face written
 // exactly as its neighbour writes it, so the heat one cell loses the next gains bit for bit.
 inline double diffusion_into(const earth::DiffusionRow& row, const double* here, const double* up, const double* down,
@@ -131,16 +145,9 @@ void Atmosphere::step() {
 void Atmosphere::explicit_step() {
   core::Field& t = *t_;
   const int nx = t.nx(), ny = t.ny();
-  // Cells two columns and one row inside the block read no halo: update them while messages fly.
-  const int i0 = std::min(2, nx), i1 = std::max(i0, nx - 2);
-  const int j0 = std::min(1, ny), j1 = std::max(j0, ny - 1);
-  core::HaloHandle halo = core::plan_for(*decomp_, halo_width()).start({&t});
-  update_cells(i0, i1, j0, j1);
-  halo.finish();
-  update_cells(0, nx, 0, j0);
-  update_cells(0, nx, j1, ny);
-  update_cells(0, i0, j0, j1);
-  update_cells(i1, nx, j0, j1);
+  // The limiter reads two columns each way, diffusion one row.
+  overlapping(core::plan_for(*decomp_, halo_width()).start({&t}), nx, ny, 2, 1,
+              [this](int i0, int i1, int j0, int j1) { update_cells(i0, i1, j0, j1); });
   for (int j = 0; j < ny; ++j) std::copy_n(next_.data() + std::size_t(j) * nx, nx, &t(0, j));
 }
 
@@ -215,26 +222,17 @@ void Atmosphere::super_step() {
   const int nx = t.nx(), ny = t.ny();
   // Advection first, as in the explicit step's own cells-that-read-no-halo overlap.
   if (courant_ != 0.0) {
-    const int i0 = std::min(2, nx), i1 = std::max(i0, nx - 2);
-    core::HaloHandle halo = core::plan_for(*decomp_, halo_width()).start({&t});
-    advect_cells(i0, i1, 0, ny);
-    halo.finish();
-    advect_cells(0, i0, 0, ny);
-    advect_cells(i1, nx, 0, ny);
+    // Zonal only: two columns each way, no row.
+    overlapping(core::plan_for(*decomp_, halo_width()).start({&t}), nx, ny, 2, 0,
+                [this](int i0, int i1, int j0, int j1) { advect_cells(i0, i1, j0, j1); });
     for (int j = 0; j < ny; ++j) std::copy_n(next_.data() + std::size_t(j) * nx, nx, &t(0, j));
   }
   // Then the RKL2 stages, each after a width-1 exchange of the state it reads (Y_0 is t itself).
-  const int i0 = std::min(1, nx), i1 = std::max(i0, nx - 1), j0 = std::min(1, ny), j1 = std::max(j0, ny - 1);
   core::HaloPlan& plan = core::plan_for(*decomp_, 1);
   for (int stage = 1; stage <= stages_; ++stage) {
     core::Field& y = stage == 1 ? t : (stage % 2 ? *stage_b_ : *stage_a_);  // Y_{stage-1}
-    core::HaloHandle halo = plan.start({&y});
-    stage_cells(stage, y, i0, i1, j0, j1);
-    halo.finish();
-    stage_cells(stage, y, 0, nx, 0, j0);
-    stage_cells(stage, y, 0, nx, j1, ny);
-    stage_cells(stage, y, 0, i0, j0, j1);
-    stage_cells(stage, y, i1, nx, j0, j1);
+    overlapping(plan.start({&y}), nx, ny, 1, 1,
+                [&](int i0, int i1, int j0, int j1) { stage_cells(stage, y, i0, i1, j0, j1); });
     std::swap(d1_, d2_);
     std::swap(i1_, i2_);
   }

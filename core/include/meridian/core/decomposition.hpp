@@ -48,6 +48,8 @@ constexpr int opposite(int d) noexcept { return d < 4 ? (d ^ 1) : 7 - (d - 4); }
 // The range of block `index` when `n` cells are split into `parts` blocks whose sizes differ by at
 // most one (the first n % parts blocks get the extra cell).
 IndexRange block_range(int n, int parts, int index) noexcept;
+// The block index whose block_range(n, parts, index) holds global index i (its inverse). Local.
+int block_of(int n, int parts, int i) noexcept;
 
 // The process grid for `ranks` ranks that minimises the halo perimeter of a block of an nx x ny grid
 // (sum of block widths and heights); ties go to the grid with more ranks along y (contiguous halos).

@@ -18,8 +18,6 @@
 
 namespace meridian::core {
 
-// The block index whose block_range(n, parts, index) holds global index i (its inverse). Local.
-int block_of(int n, int parts, int i) noexcept;
 
 // A component's decomposition as seen from any rank of the run.
 struct Placement {
