@@ -40,12 +40,6 @@ std::vector<double> run(const Case& c, MPI_Comm comm, core::ProcessGrid pgrid, i
   return out;
 }
 
-bool identical(const std::vector<double>& a, const std::vector<double>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t k = 0; k < a.size(); ++k)
-    if (!(a[k] == b[k])) return false;  // NaN fails too
-  return true;
-}
 
 void check_invariance(const Case& c) {
   const int steps = 20;
@@ -55,7 +49,7 @@ void check_invariance(const Case& c) {
   for (const core::ProcessGrid& g : grids) {
     const std::vector<double> parallel = run(c, test::world(), g, steps);
     INFO(c.prognostic << " on process grid " << g.px << "x" << g.py);
-    REQUIRE(test::all_ranks(identical(serial, parallel)));
+    REQUIRE(test::all_ranks(test::identical(serial, parallel)));
   }
   // The state must have moved, or the comparison proves nothing.
   test::Model m(c.factory, MPI_COMM_SELF, {nx, ny, c.ini, "continents"});

@@ -177,12 +177,6 @@ std::vector<double> run(MPI_Comm comm, core::ProcessGrid pgrid) {
   return out;
 }
 
-bool identical(const std::vector<double>& a, const std::vector<double>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t k = 0; k < a.size(); ++k)
-    if (!(a[k] == b[k]) || std::signbit(a[k]) != std::signbit(b[k])) return false;  // NaN fails too
-  return true;
-}
 
 }  // namespace
 
@@ -191,7 +185,7 @@ TEST_CASE("sea ice is bitwise decomposition invariant", "[seaice][invariance]") 
   const int p = test::world_size();
   for (const core::ProcessGrid& g : {core::ProcessGrid{0, 0}, {p, 1}, {1, p}}) {
     INFO("process grid " << g.px << "x" << g.py);
-    REQUIRE(test::all_ranks(identical(serial, run(test::world(), g))));
+    REQUIRE(test::all_ranks(test::identical(serial, run(test::world(), g))));
   }
   // The state must have moved, the clamp acted, and every cell kept V >= 0.
   test::IceModel start(MPI_COMM_SELF, nx, ny, "[run]\ndt = 3600\n");

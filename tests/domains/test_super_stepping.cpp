@@ -134,12 +134,6 @@ Outcome run(MPI_Comm comm, core::ProcessGrid pgrid, int steps, const std::string
   return o;
 }
 
-bool identical(const std::vector<double>& a, const std::vector<double>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t k = 0; k < a.size(); ++k)
-    if (!(a[k] == b[k])) return false;  // NaN fails too
-  return true;
-}
 }  // namespace
 
 TEST_CASE("super-stepped atmosphere is bitwise decomposition invariant", "[atmosphere][super_stepping][invariance]") {
@@ -150,7 +144,7 @@ TEST_CASE("super-stepped atmosphere is bitwise decomposition invariant", "[atmos
   const int p = test::world_size();
   for (const core::ProcessGrid& g : {core::ProcessGrid{0, 0}, core::ProcessGrid{p, 1}, core::ProcessGrid{1, p}}) {
     INFO("process grid " << g.px << "x" << g.py);
-    REQUIRE(test::all_ranks(identical(serial.state, run(test::world(), g, 12).state)));
+    REQUIRE(test::all_ranks(test::identical(serial.state, run(test::world(), g, 12).state)));
   }
   REQUIRE(serial.energy1 != serial.energy0);  // the state moved, or the comparison proves nothing
 }
@@ -188,7 +182,7 @@ TEST_CASE("super-stepped atmosphere keeps North's equilibrium exactly", "[atmosp
   REQUIRE(air(m).stages() > 2);
   const std::vector<double> before = m.global(m.field("t_atm"));
   m.component->advance(10 * m.component->time_step());
-  CHECK(test::all_ranks(identical(before, m.global(m.field("t_atm")))));
+  CHECK(test::all_ranks(test::identical(before, m.global(m.field("t_atm")))));
 }
 
 TEST_CASE("super-stepped atmosphere restarts exactly", "[atmosphere][super_stepping][restart]") {
@@ -222,6 +216,6 @@ TEST_CASE("super-stepped atmosphere restarts exactly", "[atmosphere][super_stepp
   resumed.component->advance(3 * dt);
   for (const char* name : {"t_atm", "atmosphere_energy_input"}) {
     INFO(name);
-    CHECK(test::all_ranks(identical(straight.global(straight.field(name)), resumed.global(resumed.field(name)))));
+    CHECK(test::all_ranks(test::identical(straight.global(straight.field(name)), resumed.global(resumed.field(name)))));
   }
 }
