@@ -51,6 +51,39 @@ TEST_CASE("RKL2: the fewest stable stages, second order", "[atmosphere][super_st
   }
 }
 
+TEST_CASE("RKL2: each stage's weight in the step, for counts taken without the recurrence", "[atmosphere][super_stepping]") {
+  for (int s : {2, 3, 5, 16, 64}) {
+    INFO(s << " stages");
+    const std::vector<double> w = earth::rkl2_weights(s);
+    REQUIRE(w.size() == std::size_t(s));
+    double sum = 0;
+    for (double x : w) sum += x;
+    CHECK(std::fabs(sum - 1.0) < 1e-13);  // a constant L advances by dt L
+    // For dY/dt = lambda Y the stage values Y_m (from the recurrence itself) weighted by W_m give the
+    // step's increment: sum_m W_m z Y_m = R(z) - 1.
+    for (double z : {-0.3, -1.7, -0.9 * 2 * earth::rkl2_gain(s)}) {
+      const std::vector<earth::Rkl2Stage> c = earth::rkl2_coefficients(s);
+      std::vector<double> y(std::size_t(s) + 1, 1.0);  // Y_0 .. Y_s
+      double older = 0, last = c[0].mu_tilde * z;
+      y[1] = 1 + last;
+      for (int j = 2; j <= s; ++j) {
+        const earth::Rkl2Stage& k = c[std::size_t(j) - 1];
+        const double d = k.mu * last + k.nu * older + k.mu_tilde * z * y[std::size_t(j) - 1] + k.gamma_tilde * z;
+        older = last;
+        last = d;
+        y[std::size_t(j)] = 1 + d;
+      }
+      double weighted = 0, magnitude = 0;  // round-off scales with the terms, not with their sum
+      for (int m = 0; m < s; ++m) {
+        weighted += w[std::size_t(m)] * z * y[std::size_t(m)];
+        magnitude += std::fabs(w[std::size_t(m)] * z * y[std::size_t(m)]);
+      }
+      INFO("z = " << z << ", terms of magnitude " << magnitude);
+      CHECK(std::fabs(weighted - (earth::rkl2_amplification(s, z) - 1)) < 1e-13 * magnitude);
+    }
+  }
+}
+
 namespace {
 // Area-weighted sum of T^2 over the globe: RKL2's |R| <= 1 on a self-adjoint operator (diffusion is
 // symmetric in the area-weighted inner product) means it never grows. Collective.

@@ -73,14 +73,15 @@ void Atmosphere::setup(const core::ComponentContext& context) {
   // only, so every rank takes the same number.
   stages_ = 1;
   rkl2_.clear();
-  stage_a_.reset();
-  stage_b_.reset();
+  rkl2_weights_.clear();
+  d_a_.reset();
+  d_b_.reset();
   if (dt_ > explicit_time_step()) {
     stages_ = earth::rkl2_stages(dt_ / parabolic_time_step());
     rkl2_ = earth::rkl2_coefficients(stages_);
-    stage_a_.emplace("t_atm_stage_a", d, 1);
-    stage_b_.emplace("t_atm_stage_b", d, 1);
-    for (auto* v : {&d1_, &d2_, &i1_, &i2_, &l0_, &s0_}) v->assign(next_.size(), 0.0);
+    rkl2_weights_ = earth::rkl2_weights(stages_);
+    d_a_.emplace("t_atm_increment_a", d, 1);
+    d_b_.emplace("t_atm_increment_b", d, 1);
   }
   set_initial_state(context.config);
 }

@@ -48,13 +48,18 @@ void overlapping(core::HaloHandle halo, int nx, int ny, int x_rim, int y_rim, Up
   update(i1, nx, j0, j1);
 }
 
-// The diffusive face fluxes into cell i of a row (W K-1 x K on the unit sphere), each face written
-// exactly as its neighbour writes it, so the heat one cell loses the next gains bit for bit.
+// The diffusive face fluxes into a cell of temperature `ti` from its four neighbours (W K-1 x K on the
+// unit sphere), each face written exactly as its neighbour writes it, so the heat one cell loses the
+// next gains bit for bit.
+inline double diffusion_into(const earth::DiffusionRow& row, double west, double ti, double east, double north,
+                             double south) {
+  return row.zonal * (east - ti) - row.zonal * (ti - west) + row.north * (north - ti) - row.south * (ti - south);
+}
+
+// The same for cell i of a row, with its neighbours in the rows above and below.
 inline double diffusion_into(const earth::DiffusionRow& row, const double* here, const double* up, const double* down,
                              int i) {
-  const double ti = here[i];
-  return row.zonal * (here[i + 1] - ti) - row.zonal * (ti - here[i - 1]) + row.north * (up[i] - ti) -
-         row.south * (ti - down[i]);
+  return diffusion_into(row, here[i - 1], here[i], here[i + 1], up[i], down[i]);
 }
 
 }  // namespace
@@ -162,58 +167,75 @@ void Atmosphere::advect_cells(int i0, int i1, int j0, int j1) {
   }
 }
 
-void Atmosphere::stage_cells(int stage, const core::Field& y, int i0, int i1, int j0, int j1) {
-  const core::Field& t = *t_;  // Y_0
-  const earth::Rkl2Stage k = rkl2_[std::size_t(stage) - 1];
-  const double dt = dt_, dt_over_c = dt_ / capacity_, now = double(steps_) * dt_;
-  const double olr_a = olr_a_, olr_b = olr_b_;
-  const bool longwave_on = longwave_, absorbs = sun_.has_value(), first = stage == 1, last = stage == stages_;
-  const int nx = t.nx();
-  core::Field& out = stage % 2 ? *stage_a_ : *stage_b_;  // Y_j; y is the other one (or Y_0)
-  for (int j = j0; j < j1; ++j) {
-    const Row& row = rows_[j];
-    const int gj = decomp_->y_range().begin + j;
-    const double* here = row_of(y, j);
-    // Beyond a pole: this row again, so the gradient there is exactly zero (as in update_cells).
-    const double* up = gj + 1 < grid_->ny() ? row_of(y, j + 1) : here;
-    const double* down = gj > 0 ? row_of(y, j - 1) : here;
-    const double* forcing = row_of(*flux_, j);
-    const double* y0 = row_of(t, j);
-    const std::size_t base = std::size_t(j) * nx;
-    double *d1 = d1_.data() + base, *d2 = d2_.data() + base, *e1 = i1_.data() + base, *e2 = i2_.data() + base;
-    double *l0 = l0_.data() + base, *s0 = s0_.data() + base;
-    double* y_next = &out(0, j);
-    double* t_out = &(*t_)(0, j);
-    double* input = &(*input_)(0, j);
-    const double sunlight = absorbs ? sun_->in_air(grid_->lat(gj), now) : 0.0;
-    for (int i = i0; i < i1; ++i) {
-      const double ti = here[i];
-      // Heat is conserved by every stage's fluxes, hence by the recurrence.
-      const double diffusion = diffusion_into(row, here, up, down, i);
-      const double longwave = longwave_on ? olr_a + olr_b * ti : 0.0;
-      const double dt_l = dt_over_c * (diffusion * row.inv_area + forcing[i] + sunlight - longwave);
-      const double dt_src = dt * (sunlight - longwave);  // J m-2 crossing the top, as dt_l counts it
-      double d, e;
-      if (first) {
-        l0[i] = dt_l;
-        s0[i] = dt_src;
-        d = k.mu_tilde * dt_l;
-        e = k.mu_tilde * dt_src;
-        d1[i] = 0.0;  // D_0 and I_0: after the swap below they are D_{j-2} and I_{j-2} of stage 2
-        e1[i] = 0.0;
-      } else {
-        d = k.mu * d1[i] + k.nu * d2[i] + k.mu_tilde * dt_l + k.gamma_tilde * l0[i];
-        e = k.mu * e1[i] + k.nu * e2[i] + k.mu_tilde * dt_src + k.gamma_tilde * s0[i];
-      }
-      if (last) {
-        t_out[i] = y0[i] + d;  // only this cell reads Y_0 here: in place is safe
-        input[i] += e;
-      } else {
-        d2[i] = d;  // D_j replaces D_{j-2}; the caller swaps the names
-        e2[i] = e;
-        y_next[i] = y0[i] + d;
-      }
+namespace {
+
+// What one row of an RKL2 stage shares (see Atmosphere::stage_cells).
+struct StageRow {
+  earth::DiffusionRow row;
+  earth::Rkl2Stage k;
+  double weight, dt, dt_over_c, olr_a, olr_b, sunlight;
+};
+
+// One row of stage Kind (1: the first, D_0 = 0; 2: the second, D_0 = 0 as D_{j-2}; 0: any later):
+// D_j into d_next (over D_{j-2}), W_{j-1} times the energy crossing the top added to input. The
+// restrict parameters (the only arrays written) let the loop vectorize without a dozen alias checks.
+template <int Kind>
+void stage_row(const StageRow s, const double* y0, const double* y0_up, const double* y0_down, const double* d,
+               const double* d_up, const double* d_down, const double* forcing, double* __restrict d_next,
+               double* __restrict input, int i0, int i1) {
+  for (int i = i0; i < i1; ++i) {
+    // dt L(Y) at this cell, for Y_0 and for Y_{j-1}: heat is conserved by every stage's fluxes, hence
+    // by the recurrence.
+    const double t0 = y0[i];
+    const double l0 = s.dt_over_c * (diffusion_into(s.row, y0, y0_up, y0_down, i) * s.row.inv_area + forcing[i] +
+                                     s.sunlight - (s.olr_a + s.olr_b * t0));
+    double ti = t0, increment;
+    if constexpr (Kind == 1) {
+      increment = s.k.mu_tilde * l0;
+    } else {
+      ti = t0 + d[i];
+      const double diffusion = diffusion_into(s.row, y0[i - 1] + d[i - 1], ti, y0[i + 1] + d[i + 1],
+                                              y0_up[i] + d_up[i], y0_down[i] + d_down[i]);
+      const double l =
+          s.dt_over_c * (diffusion * s.row.inv_area + forcing[i] + s.sunlight - (s.olr_a + s.olr_b * ti));
+      const double older = Kind == 2 ? 0.0 : d_next[i];  // D_{j-2}
+      increment = s.k.mu * d[i] + s.k.nu * older + s.k.mu_tilde * l + s.k.gamma_tilde * l0;
     }
+    d_next[i] = increment;
+    input[i] += s.weight * (s.dt * (s.sunlight - (s.olr_a + s.olr_b * ti)));  // J m-2 across the top
+  }
+}
+
+}  // namespace
+
+// Stage `stage` (1-based) of RKL2 for owned cells [i0, i1) x [j0, j1): D_stage over D_{stage-2}'s
+// field, and W_{stage-1} times this stage's energy crossing the top added to the input count. Neither
+// Y_{stage-1} nor L(Y_0) is stored: both are recomputed from Y_0 (t_, halo 1 valid) and D_{stage-1}
+// (halo 1 valid) as y0 + d, the very sum a stored Y held, so the bits are those of storing them. A
+// stage then streams five arrays (Y_0, D_{j-1}, D_{j-2}, the imported flux, the input count) instead
+// of twelve: memory traffic, not arithmetic, is what a stage costs.
+template <int Kind>
+void Atmosphere::stage_cells(int stage, int i0, int i1, int j0, int j1) {
+  const core::Field& t = *t_;  // Y_0
+  StageRow s{};
+  s.k = rkl2_[std::size_t(stage) - 1];
+  s.weight = rkl2_weights_[std::size_t(stage) - 1];
+  s.dt = dt_;
+  s.dt_over_c = dt_ / capacity_;
+  // Without longwave A + B T becomes 0 + 0 T, which adds as exactly as the 0 it replaces: no branch.
+  s.olr_a = longwave_ ? olr_a_ : 0.0;
+  s.olr_b = longwave_ ? olr_b_ : 0.0;
+  const double now = double(steps_) * dt_;
+  core::Field& out = stage % 2 ? *d_b_ : *d_a_;          // D_stage, written over D_{stage-2}
+  const core::Field& last = stage % 2 ? *d_a_ : *d_b_;  // D_{stage-1} (not read by stage 1)
+  for (int j = j0; j < j1; ++j) {
+    const int gj = decomp_->y_range().begin + j;
+    s.row = rows_[j];
+    s.sunlight = sun_ ? sun_->in_air(grid_->lat(gj), now) : 0.0;
+    // Beyond a pole: this row again, so the gradient there is exactly zero (as in update_cells).
+    const int j_up = gj + 1 < grid_->ny() ? j + 1 : j, j_down = gj > 0 ? j - 1 : j;
+    stage_row<Kind>(s, row_of(t, j), row_of(t, j_up), row_of(t, j_down), row_of(last, j), row_of(last, j_up),
+                    row_of(last, j_down), row_of(*flux_, j), &out(0, j), &(*input_)(0, j), i0, i1);
   }
 }
 
@@ -227,14 +249,27 @@ void Atmosphere::super_step() {
                 [this](int i0, int i1, int j0, int j1) { advect_cells(i0, i1, j0, j1); });
     for (int j = 0; j < ny; ++j) std::copy_n(next_.data() + std::size_t(j) * nx, nx, &t(0, j));
   }
-  // Then the RKL2 stages, each after a width-1 exchange of the state it reads (Y_0 is t itself).
+  // Then the RKL2 stages, each after a width-1 exchange of what it reads: Y_0 (t) for the first,
+  // D_{stage-1} for the others (Y_0's halo stays valid through the step).
   core::HaloPlan& plan = core::plan_for(*decomp_, 1);
   for (int stage = 1; stage <= stages_; ++stage) {
-    core::Field& y = stage == 1 ? t : (stage % 2 ? *stage_b_ : *stage_a_);  // Y_{stage-1}
-    overlapping(plan.start({&y}), nx, ny, 1, 1,
-                [&](int i0, int i1, int j0, int j1) { stage_cells(stage, y, i0, i1, j0, j1); });
-    std::swap(d1_, d2_);
-    std::swap(i1_, i2_);
+    core::Field& read = stage == 1 ? t : (stage % 2 ? *d_a_ : *d_b_);
+    const auto cells = [&](int i0, int i1, int j0, int j1) {
+      if (stage == 1)
+        stage_cells<1>(stage, i0, i1, j0, j1);
+      else if (stage == 2)
+        stage_cells<2>(stage, i0, i1, j0, j1);
+      else
+        stage_cells<0>(stage, i0, i1, j0, j1);
+    };
+    overlapping(plan.start({&read}), nx, ny, 1, 1, cells);
+  }
+  // Y_s = Y_0 + D_s, in place: no stage reads Y_0 any more.
+  const core::Field& increment = stages_ % 2 ? *d_b_ : *d_a_;
+  for (int j = 0; j < ny; ++j) {
+    double* y = &t(0, j);
+    const double* d = row_of(increment, j);
+    for (int i = 0; i < nx; ++i) y[i] = y[i] + d[i];
   }
 }
 

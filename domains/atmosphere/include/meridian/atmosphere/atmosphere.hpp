@@ -85,8 +85,9 @@ class Atmosphere final : public core::Component {
   // Beyond the explicit limit: the limited advection alone, then s RKL2 stages of the rest.
   void super_step();
   void advect_cells(int i0, int i1, int j0, int j1);
-  // One RKL2 stage (1-based) for owned cells [i0, i1) x [j0, j1), reading y (halo 1 valid).
-  void stage_cells(int stage, const core::Field& y, int i0, int i1, int j0, int j1);
+  // One RKL2 stage (1-based) for owned cells [i0, i1) x [j0, j1); Kind: 1 first, 2 second, 0 later.
+  template <int Kind>
+  void stage_cells(int stage, int i0, int i1, int j0, int j1);
   // Forward-Euler limit of diffusion plus longwave (what RKL2 stretches), s.
   double parabolic_time_step() const;
   // The sharp forward-Euler rate of each process, s-1, from every global row.
@@ -111,13 +112,12 @@ class Atmosphere final : public core::Component {
   std::vector<Row> rows_;     // one per owned row
   std::vector<double> next_;  // the new owned values, written before any is stored
   double courant_ = 0;        // u0 dt / (radius dlon): the same in every row
-  // Super-stepping (stages_ > 1): coefficients, the stage fields Y_j (halo 1, two in turn) and
-  // per owned cell the increments D_{j-1}, D_{j-2}, the input counts I_{j-1}, I_{j-2} and
-  // dt L(Y_0), dt src(Y_0) (see earth/super_time_step.hpp).
+  // Super-stepping (stages_ > 1): coefficients, each stage's weight in the step's input count, and
+  // the increments D_j = Y_j - Y_0 (halo 1), two fields in turn (see earth/super_time_step.hpp).
   int stages_ = 1;
   std::vector<earth::Rkl2Stage> rkl2_;
-  std::optional<core::Field> stage_a_, stage_b_;
-  std::vector<double> d1_, d2_, i1_, i2_, l0_, s0_;
+  std::vector<double> rkl2_weights_;
+  std::optional<core::Field> d_a_, d_b_;
 };
 
 // A new atmosphere, not yet set up.

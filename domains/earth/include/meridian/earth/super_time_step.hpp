@@ -14,10 +14,13 @@
 // Written for increments D_j = Y_j - Y_0 (D_0 = 0), since 1 - mu - nu + mu + nu = 1:
 //   D_j = mu_j D_{j-1} + nu_j D_{j-2} + mu~_j dt L(Y_0 + D_{j-1}) + gamma~_j dt L(Y_0),
 // which rounds relative to the (small) increment, not to Y, so heat is conserved as well as by
-// one forward-Euler step. Any quantity accumulated linearly from L's parts (an energy input count)
-// follows the same recurrence.
+// one forward-Euler step. The recurrence is linear in the L's with scalar coefficients, so
+// D_s = sum_m W_m dt L(Y_m) (m = 0 .. s-1; rkl2_weights): a quantity needed only as the step's total
+// of something linear in L's parts (an energy input count) is W_m times its value at stage m + 1,
+// summed, with no per-cell recurrence to carry.
 
 #include <cmath>
+#include <utility>
 #include <vector>
 
 namespace meridian::earth {
@@ -52,6 +55,26 @@ inline std::vector<Rkl2Stage> rkl2_coefficients(int stages) {
     c.gamma_tilde = -(1.0 - b(j - 1)) * c.mu_tilde;
   }
   return out;
+}
+
+// W_0 .. W_{s-1} above: the weight of L(Y_m) in one s-stage step's increment. They sum to 1 (a
+// constant L advances by exactly dt L); W_0 is negative, the rest positive.
+inline std::vector<double> rkl2_weights(int stages) {
+  const std::vector<Rkl2Stage> c = rkl2_coefficients(stages);
+  const std::size_t s = c.size();
+  std::vector<double> older(s, 0.0), previous(s, 0.0);  // D_{j-2}, D_{j-1} as weights of L(Y_0 .. Y_{s-1})
+  if (s == 0) return previous;
+  previous[0] = c[0].mu_tilde;
+  for (std::size_t j = 2; j <= s; ++j) {
+    const Rkl2Stage& k = c[j - 1];
+    std::vector<double> next(s, 0.0);
+    for (std::size_t m = 0; m < s; ++m) next[m] = k.mu * previous[m] + k.nu * older[m];
+    next[j - 1] += k.mu_tilde;
+    next[0] += k.gamma_tilde;
+    older = std::move(previous);
+    previous = std::move(next);
+  }
+  return previous;
 }
 
 // The amplification factor of one RKL2 step for dY/dt = lambda Y at z = lambda dt (for tests and
