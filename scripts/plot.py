@@ -346,7 +346,8 @@ def main():
     parser.add_argument("--no-coast", action="store_true", help="draw no coastlines")
     parser.add_argument("--observed", default=None,
                         help="CSV (columns lat, temperature_degC) drawn on the zonal-mean plot and interpolated "
-                             "to the model's latitudes in its CSV (column observed)")
+                             "to the model's latitudes in its CSV (column observed); docs/data/observed_zonal_mean_"
+                             "sst.csv and _marine_air.csv are observed ones (docs/data/README.md)")
     parser.add_argument("--out", default=None, help="where the plots go (default OUTPUT_DIR/plots)")
     args = parser.parse_args()
     out_dir = args.out or os.path.join(args.output_dir, "plots")

@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """Checks scripts/plot.py on a sample output directory (tests/io/write_sample.cpp): maps, zonal means
 (CSV against a direct computation, North (1975)'s curve, an observed profile), the animation, masked cells drawn grey,
-coastlines drawn.
+coastlines drawn; and the observed tables shipped in docs/data (scripts/observed_zonal_mean.py) through plot.py's reader.
 Usage: check_plots.py PLOT_PY SAMPLE_DIR WORK_DIR"""
 import csv
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -143,8 +144,42 @@ def check_observed():
           f"a bad --observed file: exit {result.returncode}, stderr {result.stderr!r}")
 
 
+def check_shipped_tables():
+    """docs/data's observed tables: read by plot.py's own reader, cited, latitudes increasing, temperatures
+    of Earth's ocean (warmer than 25 degC at the equator), and drawn against a run without complaint."""
+    spec = importlib.util.spec_from_file_location("plot", plot)
+    reader = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reader)
+    data = os.path.join(os.path.dirname(os.path.abspath(plot)), "..", "docs", "data")
+    for name, low, high in (("observed_zonal_mean_sst.csv", -5, 35), ("observed_zonal_mean_marine_air.csv", -30, 35)):
+        path = os.path.join(data, name)
+        with open(path) as f:
+            text = f.read()
+        header = " ".join(line for line in text.splitlines() if line.startswith("#"))
+        for cited in ("COADS", "Woodruff", "1987", "Bull. Amer. Meteor. Soc., 68, 1239-1250", "ferret-datasets",
+                      "coads_climatology.cdf", "scripts/observed_zonal_mean.py"):
+            check(cited in header, f"{name}: header does not cite {cited!r}")
+        rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+        in_file_order = np.array([float(r["lat"]) for r in rows])
+        share = np.array([float(r["data_fraction"]) for r in rows])
+        lat, value = reader.read_observed(path)
+        check(len(lat) >= 40 and np.all(np.diff(in_file_order) > 0) and np.array_equal(lat, in_file_order),
+              f"{name}: {len(lat)} rows, latitudes not increasing in the file")
+        check(-90 <= lat[0] < -40 and 60 < lat[-1] <= 90, f"{name}: latitudes {lat[0]} to {lat[-1]}")
+        check(np.all((value > low) & (value < high)), f"{name}: temperatures {value.min()} to {value.max()} degC")
+        check(np.all((share >= 0.1) & (share <= 1)), f"{name}: data fractions {share.min()} to {share.max()}")
+        equator = np.abs(lat) <= 1
+        check(equator.any() and np.all(value[equator] > 25), f"{name}: equatorial bands {value[equator]} degC")
+        out = run(sample, "--field", "t_atm", "--observed", path)
+        table = zonal_csv(os.path.join(out, "t_atm_zonal_mean.csv"))
+        inside = (table["lat"] >= lat[0]) & (table["lat"] <= lat[-1])
+        check(np.allclose(table["observed"][inside], np.interp(table["lat"][inside], lat, value), rtol=0, atol=1e-12),
+              f"{name}: plot.py's observed column")
+
+
 check_zonal_means()
 check_observed()
+check_shipped_tables()
 check_north_curve()
 check_animation()
 check_masked_and_coast()
