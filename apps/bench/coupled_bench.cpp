@@ -88,7 +88,11 @@ CoupledTiming run_model(const core::Config& config, MPI_Comm comm, int redistrib
   const app::Registry stock = stock::stock_registry();
   std::vector<std::unique_ptr<core::Component>> components = stock.make_components(config);
   CoupledTiming t;
-  for (const auto& c : components) t.components.push_back(c->name());
+  std::vector<const core::Component*> models;  // owned by the driver below, alive until we return
+  for (const auto& c : components) {
+    t.components.push_back(c->name());
+    models.push_back(c.get());
+  }
   const std::vector<double> work = app::calibrate(config, comm, stock);
   core::Driver driver(comm, config, std::move(components), stock.make_mediators(config), nullptr, work);
   for (std::size_t n = 0; n < t.components.size(); ++n) {
@@ -107,6 +111,12 @@ CoupledTiming run_model(const core::Config& config, MPI_Comm comm, int redistrib
   t.dt = driver.clock().dt();
   // The atmosphere (first component) as the io layer sees it: grid and this rank's decomposition.
   const std::vector<core::ComponentOutput> outputs = driver.outputs();
+  for (std::size_t n = 0; n < models.size(); ++n) {
+    t.bytes_per_cell_step.push_back(models[n]->bytes_per_cell_step());
+    t.component_dt.push_back(models[n]->time_step());
+    t.component_cells.push_back(double(outputs[n].grid->nx()) * outputs[n].grid->ny());
+    t.component_ranks.push_back(driver.ranks_of(n));
+  }
   t.nx = outputs.front().grid->nx();
   t.ny = outputs.front().grid->ny();
   if (const core::Decomposition* d = outputs.front().decomposition)
@@ -145,6 +155,25 @@ void add_phases(Result& r, const CoupledTiming& t) {
   // core times halo exchanges inside each component's advance: no separate figure exists.
   if (!halo_timed) r.add("halo", std::string("not timed separately (inside component times)"));
 }
+
+// Per component that states its traffic (sequential layout: it has every rank and the whole
+// machine's bandwidth while it runs): the bytes its steps moved per second per rank, as a fraction
+// of STREAM triad per rank. Its phase time includes its halo exchanges, so this is a lower bound on
+// how close its sweeps come to memory speed.
+void add_memory_speeds(Result& r, const CoupledTiming& t, double stream_gbs_per_rank) {
+  for (std::size_t n = 0; n < t.components.size(); ++n) {
+    const double bytes = t.bytes_per_cell_step[n];
+    const auto phase = std::find_if(t.phases.begin(), t.phases.end(),
+                                    [&](const core::Timers::Row& p) { return p.phase == t.components[n]; });
+    if (bytes <= 0 || phase == t.phases.end() || phase->mean <= 0) continue;
+    const double steps = double(t.steps) * t.dt / t.component_dt[n];
+    const double gbs = bytes * t.component_cells[n] / t.component_ranks[n] * steps / phase->mean / 1e9;
+    const std::string& name = t.components[n];
+    r.add(std::string(name).append("_bytes_per_cell_step"), bytes);
+    r.add(std::string(name).append("_gbs_per_rank"), gbs);
+    r.add(std::string(name).append("_stream_fraction"), gbs / stream_gbs_per_rank, 4);
+  }
+}
 }  // namespace
 
 std::vector<Result> run_coupled(const Options& o, MPI_Comm comm) {
@@ -181,6 +210,7 @@ std::vector<Result> run_coupled(const Options& o, MPI_Comm comm) {
     r.add("steps", double(t.steps), 12);
     r.add("dt_s", t.dt);
     add_phases(r, t);
+    if (layout == "sequential") add_memory_speeds(r, t, stream_gbs / ranks);
     r.add("stream_gbs", stream_gbs);
     r.add("layout", layout);
     r.add("split", t.split);

@@ -32,6 +32,10 @@ struct CoupledTiming {
   std::vector<std::string> components;      // component names, in the model's order
   std::vector<core::Timers::Row> phases;    // process_timers() over the run's ranks
   std::optional<Result> redistribution;     // the coupler's ocean route on this run's placements, if timed
+  // Per component, in the model's order: what one of its steps streams per owned cell
+  // (Component::bytes_per_cell_step, 0 if unstated), its time step (s), global cells and ranks.
+  std::vector<double> bytes_per_cell_step, component_dt, component_cells;
+  std::vector<int> component_ranks;
 };
 
 // The embedded configs/default.ini.

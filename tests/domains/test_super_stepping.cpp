@@ -182,6 +182,19 @@ TEST_CASE("super-stepped atmosphere is bitwise decomposition invariant", "[atmos
   REQUIRE(serial.energy1 != serial.energy0);  // the state moved, or the comparison proves nothing
 }
 
+TEST_CASE("the atmosphere states what a step streams per cell, for the benchmark", "[atmosphere][super_stepping]") {
+  // meridian-bench coupled divides these bytes by the measured time: the figure must follow the
+  // stage count. 8 B per array: explicit 7 arrays; super-stepped, advection 4, stages 5, 6, then 7
+  // each, and the final sum 3.
+  test::Model explicit_model(atmosphere::make_component, test::world(), {nx, ny, "[run]\ndt = 60\n"});
+  REQUIRE(air(explicit_model).stages() == 1);
+  CHECK(explicit_model.component->bytes_per_cell_step() == 56.0);
+  test::Model super(atmosphere::make_component, test::world(), {nx, ny, super_ini});
+  const int s = air(super).stages();
+  REQUIRE(s > 2);
+  CHECK(super.component->bytes_per_cell_step() == 8.0 * (4 + 5 + 6 + 7 * (s - 2) + 3));
+}
+
 TEST_CASE("super-stepped atmosphere conserves heat and counts its energy input", "[atmosphere][super_stepping][energy]") {
   // Open: the heat gained is what the surface gave plus what crossed the top, to round-off.
   const Outcome open = run(test::world(), {}, 12);

@@ -105,6 +105,17 @@ double Atmosphere::stable_time_step() const {
   return std::max(explicit_time_step(), super);
 }
 
+double Atmosphere::bytes_per_cell_step() const {
+  constexpr double value = sizeof(double);
+  // Explicit: read T, the imported flux, read and write the input count, write next, copy it into T.
+  if (stages_ <= 1) return 7 * value;
+  // Advection: read T, write next, copy back. Stage 1 reads Y_0 and the flux, updates the input
+  // count and writes D_1; stage 2 also reads D_1; later stages also read D_{j-2} under D_j. Then
+  // T += D_s reads D_s and updates T.
+  const double advection = courant_ != 0.0 ? 4 * value : 0.0;
+  return advection + 5 * value + 6 * value + (stages_ - 2) * 7 * value + 3 * value;
+}
+
 void Atmosphere::update_cells(int i0, int i1, int j0, int j1) {
   const core::Field& t = *t_;
   // Locals, not members, inside the loops: the stores to the input count could otherwise alias them and

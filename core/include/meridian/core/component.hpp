@@ -120,6 +120,10 @@ class Component {
   // never change its answers, and fields it writes to files should hold 0 there, as a dropped block
   // does. Called on every rank of the run before setup. Local.
   virtual std::vector<double> cell_costs(const Config& /*config*/, const SphereGrid& /*grid*/) const { return {}; }
+  // The bytes one time_step() must move to and from memory per owned cell (reads plus writes, each
+  // array counted once, as STREAM counts them), so that a benchmark can state the component's speed
+  // as a fraction of the machine's memory bandwidth; 0 where not stated. Valid after setup. Local.
+  virtual double bytes_per_cell_step() const { return 0.0; }
 };
 
 }  // namespace meridian::core

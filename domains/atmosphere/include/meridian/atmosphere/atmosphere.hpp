@@ -73,6 +73,10 @@ class Atmosphere final : public core::Component {
   // atmosphere_mean_temperature, area-weighted, degC.
   void add_diagnostics(std::vector<core::GlobalMean>& means) const override;
 
+  // What the step streams per owned cell (dynamics.cpp): 56 B explicit; super-stepped, the advection
+  // substep and its copy (32 B, with wind), 40, 48, then 56 B per RKL2 stage and the final sum (24 B).
+  double bytes_per_cell_step() const override;
+
   // Per-row constants of the update for one global row (see dynamics.cpp).
   using Row = earth::DiffusionRow;  // per owned row, from earth::diffusion_row
 
