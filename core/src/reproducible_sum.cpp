@@ -46,6 +46,38 @@ void ExactAccumulator::add(double x) noexcept {
   if (++pending_ >= adds_between_normalize) normalize();
 }
 
+void ExactAccumulator::add(std::span<const double> xs) noexcept {
+  ExactAdder adder(*this);
+  for (double x : xs) adder.add(x);
+}
+
+void ExactAccumulator::add_scaled(std::int64_t count, int position) noexcept {
+  if (count == 0) return;
+  // |count| < 2^63 shifted by < 32 bits: three limbs, as add() spreads a significand.
+  const uint128 magnitude = count < 0 ? uint128(-(count + 1)) + 1 : uint128(count);
+  const uint128 shifted = magnitude << (position % bits);
+  const int limb = position / bits;
+  const std::int64_t sign = count < 0 ? -1 : 1;
+  state_[limb] += sign * static_cast<std::int64_t>(shifted & mask);
+  state_[limb + 1] += sign * static_cast<std::int64_t>((shifted >> bits) & mask);
+  state_[limb + 2] += sign * static_cast<std::int64_t>(shifted >> (2 * bits));
+  if (++pending_ >= adds_between_normalize) normalize();
+}
+
+void ExactAdder::flush() noexcept {
+  // A normal number's significand counts in units of 2^(exponent - 1075) = 2^-1074 2^(exponent - 1),
+  // a subnormal's in units of 2^-1074 (as in ExactAccumulator::add).
+  for (int e = lowest_; e <= highest_; ++e) {
+    std::int64_t& count = counts_[std::size_t(e)];
+    if (count == 0) continue;
+    target_.add_scaled(count, e == 0 ? 0 : e - 1);
+    count = 0;
+  }
+  pending_ = 0;
+  lowest_ = 2047;
+  highest_ = -1;
+}
+
 void ExactAccumulator::normalize() noexcept {
   for (int i = 0; i + 1 < limb_count; ++i) {
     const std::int64_t carry = state_[i] >> bits;  // arithmetic shift: floor division

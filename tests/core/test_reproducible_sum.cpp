@@ -133,3 +133,48 @@ TEST_CASE("several sums reduce in one call", "[sum]") {
   CHECK(sums[1] == -0.25 * p * (p + 1));
   CHECK(sums[2] == 1e300);
 }
+
+TEST_CASE("ExactAdder adds exactly what ExactAccumulator::add does, value by value", "[sum]") {
+  // Compares the normalised limbs (the exact integer), not only the rounded value.
+  const auto one_by_one = [](const std::vector<double>& v) {
+    ExactAccumulator a;
+    for (double x : v) a.add(x);
+    a.normalize();
+    return a;
+  };
+  const auto through_adder = [](const std::vector<double>& v, ExactAccumulator start) {
+    {
+      ExactAdder adder(start);
+      for (double x : v) adder.add(x);
+    }  // flushed here
+    start.normalize();
+    return start;
+  };
+  std::mt19937_64 rng(7);
+  std::vector<std::vector<double>> cases;
+  cases.push_back(adversarial(5000, 11));  // more than one flush of 1024
+  // Every exponent, both signs, subnormals and the largest finite values.
+  std::vector<double> every;
+  for (int e = -1074; e <= 1023; e += 3) every.push_back((e % 2 ? -1.0 : 1.0) * std::ldexp(1.0 + std::ldexp(double(rng() >> 12), -52), e));
+  every.push_back(std::numeric_limits<double>::max());
+  every.push_back(-std::numeric_limits<double>::denorm_min());
+  every.push_back(0.0);
+  every.push_back(-0.0);
+  cases.push_back(every);
+  // 1024 largest significands of one exponent in a row, each sign: the counter's largest magnitude.
+  for (double sign : {1.0, -1.0}) cases.push_back(std::vector<double>(3000, sign * std::nextafter(2.0, 0.0) * 0x1p900));
+  std::vector<double> special = {1.0, std::numeric_limits<double>::infinity(), 2.0, -std::numeric_limits<double>::infinity(),
+                                 std::numeric_limits<double>::quiet_NaN(), 3.0};
+  cases.push_back(special);
+  for (std::size_t k = 0; k < cases.size(); ++k) {
+    INFO("case " << k);
+    ExactAccumulator before;
+    before.add(0.25);  // the adder adds to what the target already holds
+    ExactAccumulator expected = one_by_one(cases[k]);
+    expected.add(0.25);
+    expected.normalize();
+    const ExactAccumulator got = through_adder(cases[k], before);
+    CHECK(got.state() == expected.state());
+    CHECK(same_bits(got.value(), expected.value()));
+  }
+}

@@ -141,16 +141,18 @@ void Atmosphere::restarted(double time) {
 }
 
 void Atmosphere::add_energy(core::ExactAccumulator& joules) const {
+  core::ExactAdder adder(joules);  // every cell: the fast path into the exact sum
   for (int j = 0; j < t_->ny(); ++j) {
     const double area = grid_->area(decomp_->y_range().begin + j);
-    for (int i = 0; i < t_->nx(); ++i) joules.add(capacity_ * (*t_)(i, j) * area);
+    for (int i = 0; i < t_->nx(); ++i) adder.add(capacity_ * (*t_)(i, j) * area);
   }
 }
 
 void Atmosphere::add_energy_input(core::ExactAccumulator& joules) const {
+  core::ExactAdder adder(joules);
   for (int j = 0; j < input_->ny(); ++j) {
     const double area = grid_->area(decomp_->y_range().begin + j);
-    for (int i = 0; i < input_->nx(); ++i) joules.add((*input_)(i, j) * area);
+    for (int i = 0; i < input_->nx(); ++i) adder.add((*input_)(i, j) * area);
   }
 }
 
@@ -158,11 +160,14 @@ void Atmosphere::reset_energy_input() { input_->fill(0.0); }
 
 void Atmosphere::add_diagnostics(std::vector<core::GlobalMean>& means) const {
   core::GlobalMean mean{"atmosphere_mean_temperature", {}, {}};
-  for (int j = 0; j < t_->ny(); ++j) {
-    const double area = grid_->area(decomp_->y_range().begin + j);
-    for (int i = 0; i < t_->nx(); ++i) {
-      mean.weighted.add((*t_)(i, j) * area);
-      mean.weight.add(area);
+  {
+    core::ExactAdder weighted(mean.weighted), weight(mean.weight);  // flushed at the brace
+    for (int j = 0; j < t_->ny(); ++j) {
+      const double area = grid_->area(decomp_->y_range().begin + j);
+      for (int i = 0; i < t_->nx(); ++i) {
+        weighted.add((*t_)(i, j) * area);
+        weight.add(area);
+      }
     }
   }
   means.push_back(std::move(mean));

@@ -55,17 +55,19 @@ void SeaIce::add_energy(core::ExactAccumulator& joules) const {
   // E = -rho_i L_f V per unit cell area: the latent heat the ice lacks relative to water at freezing.
   const double per_volume = density_ * latent_heat_;
   const core::Field& v = *volume_;
+  core::ExactAdder adder(joules);  // every cell: the fast path into the exact sum
   for (int j = 0; j < v.ny(); ++j) {
     const double area = grid_->area(decomp_->y_range().begin + j);
-    for (int i = 0; i < v.nx(); ++i) joules.add(-per_volume * v(i, j) * area);
+    for (int i = 0; i < v.nx(); ++i) adder.add(-per_volume * v(i, j) * area);
   }
 }
 
 void SeaIce::add_energy_input(core::ExactAccumulator& joules) const {
   const core::Field& input = *input_;
+  core::ExactAdder adder(joules);
   for (int j = 0; j < input.ny(); ++j) {
     const double area = grid_->area(decomp_->y_range().begin + j);
-    for (int i = 0; i < input.nx(); ++i) joules.add(input(i, j) * area);
+    for (int i = 0; i < input.nx(); ++i) adder.add(input(i, j) * area);
   }
 }
 
@@ -76,13 +78,17 @@ void SeaIce::add_diagnostics(std::vector<core::GlobalMean>& means) const {
   core::GlobalMean volume{.name = "seaice_volume_mean", .weighted = {}, .weight = {}};
   const core::Field& v = *volume_;
   const core::Field& a = *fraction_;
-  for (int j = 0; j < v.ny(); ++j) {
-    const double area = grid_->area(decomp_->y_range().begin + j);
-    for (int i = 0; i < v.nx(); ++i) {
-      cover.weighted.add(a(i, j) * area);
-      volume.weighted.add(v(i, j) * area);
-      cover.weight.add(area);
-      volume.weight.add(area);
+  {
+    core::ExactAdder cover_weighted(cover.weighted), volume_weighted(volume.weighted), cover_weight(cover.weight),
+        volume_weight(volume.weight);  // flushed at the brace
+    for (int j = 0; j < v.ny(); ++j) {
+      const double area = grid_->area(decomp_->y_range().begin + j);
+      for (int i = 0; i < v.nx(); ++i) {
+        cover_weighted.add(a(i, j) * area);
+        volume_weighted.add(v(i, j) * area);
+        cover_weight.add(area);
+        volume_weight.add(area);
+      }
     }
   }
   means.push_back(std::move(cover));

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "meridian/core/component.hpp"
+#include "meridian/core/reproducible_sum.hpp"
 
 namespace meridian::earth {
 
@@ -17,11 +18,12 @@ using core::SphereGrid;
 // index of local row 0. Local.
 inline void add_surface_energy(ExactAccumulator& joules, const Field& t, const Field& fraction,
                                const SphereGrid& grid, int first_row, double capacity) {
+  core::ExactAdder adder(joules);  // every cell: the fast path into the exact sum
   for (int j = 0; j < t.ny(); ++j) {
     const double area = grid.area(first_row + j);
     for (int i = 0; i < t.nx(); ++i) {
       const double f = fraction(i, j);
-      if (f > 0.0) joules.add(capacity * t(i, j) * f * area);
+      if (f > 0.0) adder.add(capacity * t(i, j) * f * area);
     }
   }
 }
@@ -30,11 +32,12 @@ inline void add_surface_energy(ExactAccumulator& joules, const Field& t, const F
 // surface, counted by its steps since the driver last reset it. Local.
 inline void add_surface_input(ExactAccumulator& joules, const Field& input, const Field& fraction, const SphereGrid& grid,
                               int first_row) {
+  core::ExactAdder adder(joules);
   for (int j = 0; j < input.ny(); ++j) {
     const double area = grid.area(first_row + j);
     for (int i = 0; i < input.nx(); ++i) {
       const double f = fraction(i, j);
-      if (f > 0.0) joules.add(input(i, j) * f * area);
+      if (f > 0.0) adder.add(input(i, j) * f * area);
     }
   }
 }
@@ -43,13 +46,16 @@ inline void add_surface_input(ExactAccumulator& joules, const Field& input, cons
 inline GlobalMean surface_mean(std::string name, const Field& t, const Field& fraction, const SphereGrid& grid,
                                int first_row) {
   GlobalMean mean{std::move(name), {}, {}};
-  for (int j = 0; j < t.ny(); ++j) {
-    const double area = grid.area(first_row + j);
-    for (int i = 0; i < t.nx(); ++i) {
-      const double f = fraction(i, j);
-      if (f <= 0.0) continue;
-      mean.weighted.add(t(i, j) * f * area);
-      mean.weight.add(f * area);
+  {
+    core::ExactAdder weighted(mean.weighted), weight(mean.weight);  // flushed at the brace
+    for (int j = 0; j < t.ny(); ++j) {
+      const double area = grid.area(first_row + j);
+      for (int i = 0; i < t.nx(); ++i) {
+        const double f = fraction(i, j);
+        if (f <= 0.0) continue;
+        weighted.add(t(i, j) * f * area);
+        weight.add(f * area);
+      }
     }
   }
   return mean;
