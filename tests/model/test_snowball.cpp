@@ -3,11 +3,11 @@
 // sunlight by a few percent turns a warm planet into an ice-covered one, and above that threshold an
 // ice-covered planet stays frozen while the warm one keeps open water: two stable climates for one
 // forcing (hysteresis). Both directions are asserted, and where the transition lies: 6% less sunlight
-// freezes the warm planet within the 12 years, 4% less does not (its ice edge stops at 42 degrees), and
+// freezes the warm planet within the 12 years, 4% less does not (its ice edge at 42 degrees then), and
 // an ice-covered start at 4% less stays frozen. Measured in this setup (domains/README.md): at 96% of
 // today's sunlight the warm planet keeps open water for 30 years (ice edge at 38 degrees), at 95% it
 // freezes over in 15 years, at 94% in 10 and at 93% in 8. With earth.ini's B = 2.09 before issue 15's
-// goal 5 (olr_b, olr_a, diffusivity at their defaults 2.09, 203.3 and 0.45) the threshold was 9-10%.
+// goal 5 (olr_b and olr_a at their defaults 2.09 and 203.3, diffusivity 0.45) the threshold was 9-10%.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
