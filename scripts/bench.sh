@@ -5,7 +5,8 @@
 #   copy on its own vs a plain loop and memcpy); the heat stencil at 256^2, 1024^2 and 4096^2 vs
 #   the best plain MPI code for it (stencil_baseline.cpp) and vs STREAM;
 #   a parallel HDF5 history write (+fsync) of 4 fields vs raw POSIX write+fsync of the same bytes
-#   (the file's), 5 interleaved repeats: medians, their ratio and min..max of each;
+#   (the file's), 5 interleaved repeats: medians, their ratio and min..max of each; the same with
+#   output.precision = single against raw writes of that smaller file's bytes;
 #   the coupled model (144x72, 96 steps) in cell updates/s per rank vs STREAM triad / 16 B, and per
 #   layout the coupler's atmosphere <-> ocean redistribution (gather + scatter on the run's
 #   placements) in GB/s vs raw MPI Isend/Irecv of the same messages (redistribution_<layout> rows);
@@ -85,6 +86,10 @@ for r in rows:
               f"+ fsync) vs raw write+fsync of the same bytes median {r['raw_seconds']:.3g} s "
               f"[{r['min_raw_seconds']:.3g}..{r['max_raw_seconds']:.3g}], {r['repeats']} interleaved repeats; "
               f"ratio of medians {r['ratio']:.3g}, process grid {r['process_grid']}")
+        if "single_seconds" in r:
+            print(f"# {r['name']}: output.precision = single: median {r['single_seconds']:.3g} s for "
+                  f"{r['single_file_bytes'] / 2**20:.0f} MiB vs raw write+fsync of those bytes {r['single_raw_seconds']:.3g} s: "
+                  f"ratio {r['single_ratio']:.3g}; {r['single_vs_double']:.3g}x the double file's speed")
     if "seconds_per_simulated_day" in r:
         split = ", ".join(f"{p} {r[p + '_fraction'] * 100:.0f}%" for p in ("atmosphere", "ocean", "land", "coupler", "other")
                           if r.get(p + "_fraction") is not None)

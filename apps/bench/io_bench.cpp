@@ -128,27 +128,35 @@ std::vector<Result> run_io(const Options& o, MPI_Comm comm) {
   }
   for (core::Field& f : fields) component.fields.push_back({{f.name(), "1", f.name(), "", false, true}, &f});
   const ScratchDir scratch(comm, o.dir);
-  io::Hdf5Output sink(comm, {scratch.path(), 0, false},
-                      {"meridian-bench", "", "", "", decomp.size(), decomp.describe()});
+  const core::Provenance provenance{"meridian-bench", "", "", "", decomp.size(), decomp.describe()};
+  io::Hdf5Output sink(comm, {scratch.path(), 0, false}, provenance);
+  // output.precision = single: the same fields as 32-bit floats (cell_area and coordinates stay double).
+  io::Hdf5Output single_sink(comm, {scratch.path(), 0, false, io::HistoryPrecision::single_precision}, provenance);
   const int repeats = o.repeats ? o.repeats : default_repeats;
   // Untimed warm-up of both: the first writes of a process into fresh page-cache memory ran 10x slower
   // here (a virtual machine touching guest memory for the first time), whichever writer came first.
   double file_bytes = time_history(sink, component, scratch.path(), decomp.rank(), comm).file_bytes;
   MERIDIAN_MPI(MPI_Bcast(&file_bytes, 1, MPI_DOUBLE, 0, comm), comm);
+  double single_file_bytes = time_history(single_sink, component, scratch.path(), decomp.rank(), comm).file_bytes;
+  MERIDIAN_MPI(MPI_Bcast(&single_file_bytes, 1, MPI_DOUBLE, 0, comm), comm);
   // The raw writer's share: the same bytes as the history file holds (the fields, and the cell_area,
   // coordinates and metadata that make it a CF file) split evenly, written a field's share per call
   // as the writer does (one call of the whole share measured the same here).
-  const std::size_t whole = static_cast<std::size_t>(file_bytes);
-  const std::size_t share_bytes = whole / decomp.size() + (std::size_t(decomp.rank()) < whole % decomp.size());
-  const std::vector<char> share(share_bytes, 1);
+  const auto share_of = [&](double bytes) {
+    const std::size_t whole = static_cast<std::size_t>(bytes);
+    return std::vector<char>(whole / decomp.size() + (std::size_t(decomp.rank()) < whole % decomp.size()), 1);
+  };
+  const std::vector<char> share = share_of(file_bytes), single_share = share_of(single_file_bytes);
   const std::size_t piece = std::size_t(decomp.nx_local()) * decomp.ny_local() * sizeof(double);
   time_raw(scratch.path(), share, piece, decomp.rank(), comm);
-  std::vector<double> write_s, total_s, raw_s;
-  for (int r = 0; r < repeats; ++r) {  // alternating, so that both see the same machine
+  std::vector<double> write_s, total_s, raw_s, single_s, single_raw_s;
+  for (int r = 0; r < repeats; ++r) {  // alternating, so that all see the same machine
     const HistorySample h = time_history(sink, component, scratch.path(), decomp.rank(), comm);
     write_s.push_back(h.write);
     total_s.push_back(h.total);
     raw_s.push_back(time_raw(scratch.path(), share, piece, decomp.rank(), comm));
+    single_s.push_back(time_history(single_sink, component, scratch.path(), decomp.rank(), comm).total);
+    single_raw_s.push_back(time_raw(scratch.path(), single_share, piece / 2, decomp.rank(), comm));
   }
   MPI_Barrier(comm);  // nobody touches the scratch folder any more
 
@@ -170,6 +178,13 @@ std::vector<Result> run_io(const Options& o, MPI_Comm comm) {
   r.add("bytes", bytes, 12);
   r.add("file_bytes", file_bytes, 12);
   r.add("field_bandwidth", bytes / hdf5 / 1e9);  // GB/s of the fields alone
+  // output.precision = single, against its own baseline: each rank writing its share of that file's bytes.
+  const double single = median(single_s), single_raw = median(single_raw_s);
+  r.add("single_seconds", single);
+  r.add("single_raw_seconds", single_raw);
+  r.add("single_file_bytes", single_file_bytes, 12);
+  r.add("single_ratio", single_raw / single);
+  r.add("single_vs_double", hdf5 / single);  // how much faster a single-precision history file is
   r.add("repeats", repeats);
   r.add("process_grid", std::to_string(decomp.process_grid().px) + "x" + std::to_string(decomp.process_grid().py));
   r.add("halo", o.width);

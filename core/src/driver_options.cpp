@@ -42,6 +42,10 @@ void declare_driver_options(OptionRegistry& o) {
                "deleted once every check has passed, just before the first write)");
   o.add_integer("output.every", 48, "steps", "history output interval; the last step is written too (0 = none)")
       .range(0, 1e15);
+  o.add_choice("output.precision", "double", {"double", "single"},
+               "number type of the history fields: double (the model's values, bit for bit) or single (32-bit, "
+               "each value rounded to the nearest float: half the bytes, about 7 significant digits); restart "
+               "files and crash dumps always hold doubles");
   o.add_integer("diagnostics.every", -1, "steps",
                 "diagnostics.csv interval (-1 = once a simulated day, in whole coupling intervals; 0 = every "
                 "coupling interval)")

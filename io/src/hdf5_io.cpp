@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <functional>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -111,6 +113,21 @@ void write_attribute(hid_t object, const std::string& name, long long value, con
 
 void write_attribute(hid_t object, const std::string& name, double value, const H5Where& where) {
   write_raw_attribute(object, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value, where);
+}
+
+void write_attribute(hid_t object, const std::string& name, float value, const H5Where& where) {
+  write_raw_attribute(object, name, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, &value, where);
+}
+
+float to_float(double value) noexcept {
+  constexpr double largest = std::numeric_limits<float>::max();
+  // Half an ulp above the largest float: from there on, rounding to nearest gives infinity (the
+  // largest float's last bit is odd, so the tie goes up too).
+  constexpr double overflow = largest + 0x1p103;
+  if (std::abs(value) <= largest) return static_cast<float>(value);
+  if (std::isnan(value)) return std::numeric_limits<float>::quiet_NaN();
+  const float magnitude = std::abs(value) >= overflow ? std::numeric_limits<float>::infinity() : float(largest);
+  return value < 0 ? -magnitude : magnitude;
 }
 
 void write_provenance_attributes(hid_t file, const core::Provenance& provenance, const H5Where& where) {
@@ -291,12 +308,19 @@ void transfer_block(hid_t dataset, int leading, core::Field* field, const core::
 }  // namespace
 
 void write_block(hid_t dataset, int leading, const core::Field* field, const core::Decomposition* decomp,
-                 const H5Where& where, const std::function<double(int)>& dropped_value) {
+                 const H5Where& where, const std::function<double(int)>& dropped_value, bool as_float) {
   std::string what = "writing field '" + (field ? field->name() : std::string("(none on this rank)")) + "'";
-  transfer_block(
-      dataset, leading, const_cast<core::Field*>(field), decomp, where, what,
-      [dataset](hid_t m, hid_t f, hid_t x, double* buf) { return H5Dwrite(dataset, H5T_NATIVE_DOUBLE, m, f, x, buf); },
-      &dropped_value, nullptr);
+  std::vector<float> rounded;  // the whole memory buffer (halo included), so that the selection still fits it
+  const auto write = [&](hid_t m, hid_t f, hid_t x, double* buf) {
+    if (!as_float) return H5Dwrite(dataset, H5T_NATIVE_DOUBLE, m, f, x, buf);
+    const hssize_t n = H5Sget_simple_extent_npoints(m);
+    if (n < 0) return herr_t(-1);
+    rounded.resize(std::size_t(n));
+    std::transform(buf, buf + n, rounded.begin(), to_float);
+    return H5Dwrite(dataset, H5T_NATIVE_FLOAT, m, f, x, rounded.data());
+  };
+  transfer_block(dataset, leading, const_cast<core::Field*>(field), decomp, where, what, write, &dropped_value,
+                 nullptr);
 }
 
 void read_block(hid_t dataset, int leading, core::Field* field, const core::Decomposition* decomp,

@@ -109,7 +109,8 @@ void Hdf5Output::write_history(const core::Clock& clock, const std::vector<core:
     write_safely(
         comm_.get(), temporary, final_path, file_bytes({&component}, false, false, provenance_),
         [&] {
-          write_history_file(temporary, comm_.get(), comm_.rank(), clock, component, area_block(component), provenance_);
+          write_history_file(temporary, comm_.get(), comm_.rank(), clock, component, area_block(component), provenance_,
+                             FieldUse::history, "", settings_.precision);
         },
         [&] {
           rename_into_place(temporary, final_path, false);
@@ -139,14 +140,14 @@ void Hdf5Output::update_xdmf(const core::Clock& clock, const core::ComponentOutp
   if (first) {
     // A restarted run (or one that writes into an old directory) lists the files before its own.
     for (const XdmfStep& s : existing_history(settings_.dir, component.name, clock.step(), nx, ny, fields))
-      series.push_back({s.step, s.time, s.file});
+      series.push_back({s.step, s.time, s.file, s.precision});
   }
   // Going back in time (a rerun from a restart) replaces everything from that step on.
   series.erase(std::remove_if(series.begin(), series.end(), [&](const SeriesStep& s) { return s.step >= clock.step(); }),
                series.end());
-  series.push_back({clock.step(), clock.time(), file});
+  series.push_back({clock.step(), clock.time(), file, settings_.precision == HistoryPrecision::single_precision ? 4 : 8});
   std::vector<XdmfStep> steps;
-  for (const SeriesStep& s : series) steps.push_back({s.step, s.time, s.file});
+  for (const SeriesStep& s : series) steps.push_back({s.step, s.time, s.file, s.precision});
   const std::string path = (std::filesystem::path(settings_.dir) / (component.name + ".xdmf")).string();
   write_text_atomically(path, xdmf_document(component.name, nx, ny, steps, fields));
 }

@@ -154,7 +154,9 @@ H5Dataset write_cell_area(hid_t file, const core::ComponentOutput& component, co
 }
 
 // With `masked`, cells outside the field's coverage hold history_fill_value, named by _FillValue.
-H5Dataset make_field_dataset(hid_t file, const SelectedField& selected, int ny, int nx, bool masked,
+// With `single`, the dataset holds 32-bit floats; netCDF-4 wants _FillValue (and CF the valid range)
+// of the variable's own type, so they are floats too.
+H5Dataset make_field_dataset(hid_t file, const SelectedField& selected, int ny, int nx, bool masked, bool single,
                              const H5Where& where) {
   const core::FieldMetadata& meta = selected.entry->meta;
   const std::string what = "creating field '" + meta.name + "'";
@@ -164,7 +166,7 @@ H5Dataset make_field_dataset(hid_t file, const SelectedField& selected, int ny, 
   dims.push_back(hsize_t(nx));
   for (std::size_t d = 1; d < dims.size(); ++d) max.push_back(dims[d]);
   std::vector<hsize_t> chunk = dims;
-  const hsize_t row_bytes = hsize_t(nx) * sizeof(double) * hsize_t(selected.nz);
+  const hsize_t row_bytes = hsize_t(nx) * (single ? sizeof(float) : sizeof(double)) * hsize_t(selected.nz);
   chunk[chunk.size() - 2] = std::clamp<hsize_t>(max_chunk_bytes / row_bytes, 1, hsize_t(ny));
   H5Dataspace space(H5Screate_simple(int(dims.size()), dims.data(), max.data()), where, what);
   H5PropList dcpl(H5Pcreate(H5P_DATASET_CREATE), where, what);
@@ -173,18 +175,25 @@ H5Dataset make_field_dataset(hid_t file, const SelectedField& selected, int ny, 
   check_h5(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), where, what);
   check_h5(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY), where, what);
   // netCDF-4 keeps a variable's _FillValue in the dataset's fill value too, and checks that they agree.
-  if (masked) check_h5(H5Pset_fill_value(dcpl.get(), H5T_NATIVE_DOUBLE, &history_fill_value), where, what);
+  const float single_fill = static_cast<float>(history_fill_value);  // NaN
+  if (masked && single) check_h5(H5Pset_fill_value(dcpl.get(), H5T_NATIVE_FLOAT, &single_fill), where, what);
+  if (masked && !single) check_h5(H5Pset_fill_value(dcpl.get(), H5T_NATIVE_DOUBLE, &history_fill_value), where, what);
   check_h5(H5Pset_attr_creation_order(dcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), where, what);
-  H5Dataset dataset(H5Dcreate2(file, meta.name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, dcpl.get(),
-                               H5P_DEFAULT),
+  const hid_t type = single ? H5T_IEEE_F32LE : H5T_IEEE_F64LE;
+  H5Dataset dataset(H5Dcreate2(file, meta.name.c_str(), type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
                     where, what);
   describe(dataset.get(), {{"units", meta.units}, {"long_name", meta.long_name}, {"standard_name", meta.standard_name}},
            where);
   // CF valid range: readers mask values outside it (the model stops before writing one, see health_check.hpp).
-  if (std::isfinite(meta.valid_min)) write_attribute(dataset.get(), "valid_min", meta.valid_min, where);
-  if (std::isfinite(meta.valid_max)) write_attribute(dataset.get(), "valid_max", meta.valid_max, where);
+  // Rounding to nearest is monotonic, so a value inside the double range stays inside the float one.
+  const auto number = [&](const char* name, double value) {
+    if (single) write_attribute(dataset.get(), name, to_float(value), where);
+    else write_attribute(dataset.get(), name, value, where);
+  };
+  if (std::isfinite(meta.valid_min)) number("valid_min", meta.valid_min);
+  if (std::isfinite(meta.valid_max)) number("valid_max", meta.valid_max);
   write_attribute(dataset.get(), "cell_measures", std::string("area: cell_area"), where);
-  if (masked) write_attribute(dataset.get(), "_FillValue", history_fill_value, where);
+  if (masked) number("_FillValue", history_fill_value);
   return dataset;
 }
 
@@ -204,7 +213,8 @@ std::optional<core::Field> cell_area_block(const core::ComponentOutput& componen
 
 void write_history_file(const std::string& path, MPI_Comm comm, int rank, const core::Clock& clock,
                         const core::ComponentOutput& component, const core::Field* area_block,
-                        const core::Provenance& provenance, FieldUse use, const std::string& title) {
+                        const core::Provenance& provenance, FieldUse use, const std::string& title,
+                        HistoryPrecision precision) {
   const H5Where where{rank, path};
   if (!component.grid) throw core::Error(rank, "history of '" + component.name + "'", "component has no grid");
   const core::SphereGrid& grid = *component.grid;
@@ -230,7 +240,8 @@ void write_history_file(const std::string& path, MPI_Comm comm, int rank, const 
   for (const SelectedField& f : fields) {
     // Crash dumps show every cell as it is: the stale values may be what went wrong.
     const bool masked = use == FieldUse::history && !f.entry->meta.coverage.empty();
-    H5Dataset dataset = make_field_dataset(file.get(), f, grid.ny(), grid.nx(), masked, where);
+    const bool single = use == FieldUse::history && precision == HistoryPrecision::single_precision;
+    H5Dataset dataset = make_field_dataset(file.get(), f, grid.ny(), grid.nx(), masked, single, where);
     std::vector<hid_t> scales = {coords.time.get()};
     if (f.nz > 1) scales.push_back(levels.at(f.nz).get());
     scales.push_back(coords.lat.get());
@@ -241,7 +252,7 @@ void write_history_file(const std::string& path, MPI_Comm comm, int rank, const 
     const std::optional<core::Field> block = masked ? masked_block(f, component, rank) : std::nullopt;
     // A dropped block holds nothing of the component: masked like any cell outside its coverage.
     write_block(dataset.get(), 1, block ? &*block : f.entry->field, component.decomposition, where,
-                [masked](int) { return masked ? history_fill_value : 0.0; });
+                [masked](int) { return masked ? history_fill_value : 0.0; }, single);
   }
   // Close the datasets before the file so that its close (collective) flushes everything.
   levels.clear();

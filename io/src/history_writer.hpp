@@ -10,6 +10,7 @@
 #include "meridian/core/field.hpp"
 #include "field_selection.hpp"
 #include "meridian/core/output_sink.hpp"
+#include "meridian/io/hdf5_output.hpp"
 
 namespace meridian::io {
 
@@ -21,10 +22,13 @@ std::optional<core::Field> cell_area_block(const core::ComponentOutput& componen
 // Writes `component`'s output fields (or those `use` selects) at `clock`'s time to `path` (created or
 // truncated), every rank its own block; `area` is cell_area_block(component) (null where it is empty).
 // Returns once the file is closed. Collective over `comm`; `rank` is for errors. A non-empty `title`
-// replaces the default one (a crash dump says so there).
+// replaces the default one (a crash dump says so there). `precision` is the fields' number type in
+// the file (single: each value rounded to the nearest float, _FillValue and valid range as floats);
+// coordinates, bounds and cell_area stay double (exact weights for CDO's means).
 void write_history_file(const std::string& path, MPI_Comm comm, int rank, const core::Clock& clock,
                         const core::ComponentOutput& component, const core::Field* area,
                         const core::Provenance& provenance, FieldUse use = FieldUse::history,
-                        const std::string& title = "");
+                        const std::string& title = "",
+                        HistoryPrecision precision = HistoryPrecision::double_precision);
 
 }  // namespace meridian::io

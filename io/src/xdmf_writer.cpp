@@ -5,6 +5,7 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <utility>
 
 #include "file_policy.hpp"
 #include "meridian/core/error.hpp"
@@ -20,9 +21,10 @@ std::string coordinate_item(const std::string& file, const std::string& name, in
 }
 
 // A field with levels is (1, nz, ny, nx) in the file: select its lowest level as (1, ny, nx).
-std::string field_item(const std::string& file, const XdmfField& field, int nx, int ny) {
+std::string field_item(const std::string& file, int precision, const XdmfField& field, int nx, int ny) {
   const std::string dims = "1 " + std::to_string(ny) + " " + std::to_string(nx);
-  const std::string data = "NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">" + file + ":/" + field.name;
+  const std::string data = "NumberType=\"Float\" Precision=\"" + std::to_string(precision) +
+                           "\" Format=\"HDF\">" + file + ":/" + field.name;
   if (field.nz <= 1) return "          <DataItem Dimensions=\"" + dims + "\" " + data + "</DataItem>\n";
   const std::string full = "1 " + std::to_string(field.nz) + " " + dims.substr(2);
   return "          <DataItem ItemType=\"HyperSlab\" Dimensions=\"" + dims + "\">\n"
@@ -51,7 +53,7 @@ std::string xdmf_document(const std::string& component, int nx, int ny, const st
         << "        </Geometry>\n";
     for (const XdmfField& f : fields) {
       out << "        <Attribute Name=\"" << f.name << "\" AttributeType=\"Scalar\" Center=\"Node\">\n"
-          << field_item(s.file, f, nx, ny) << "        </Attribute>\n";
+          << field_item(s.file, s.precision, f, nx, ny) << "        </Attribute>\n";
     }
     out << "      </Grid>\n";
   }
@@ -82,8 +84,10 @@ bool dataset_has_shape(hid_t file, const std::string& name, const std::vector<hs
   return std::equal(shape.begin(), shape.end(), dims.begin());
 }
 
-// The file's time, or nothing if it lacks a dataset the document would name with its shape.
-std::optional<double> usable_time(const std::string& path, int nx, int ny, const std::vector<XdmfField>& fields) {
+// The file's time and its fields' bytes per value, or nothing if it lacks a dataset the document
+// would name with its shape.
+std::optional<std::pair<double, int>> usable_time(const std::string& path, int nx, int ny,
+                                                  const std::vector<XdmfField>& fields) {
   const H5Where where{0, path};
   H5File file = open_serial_file(path, where);
   if (!dataset_has_shape(file.get(), "time", {1}, where) || !dataset_has_shape(file.get(), "lon", {hsize_t(nx)}, where) ||
@@ -94,10 +98,16 @@ std::optional<double> usable_time(const std::string& path, int nx, int ny, const
     if (f.nz > 1) shape.insert(shape.begin() + 1, hsize_t(f.nz));
     if (!dataset_has_shape(file.get(), f.name, shape, where)) return std::nullopt;
   }
+  int precision = 8;
+  if (!fields.empty()) {
+    H5Dataset first(H5Dopen2(file.get(), fields.front().name.c_str(), H5P_DEFAULT), where, "opening a field");
+    H5Datatype type(H5Dget_type(first.get()), where, "reading a field's type");
+    precision = int(H5Tget_size(type.get()));
+  }
   H5Dataset time(H5Dopen2(file.get(), "time", H5P_DEFAULT), where, "opening time");
   double value = 0;
   check_h5(H5Dread(time.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value), where, "reading time");
-  return value;
+  return std::pair{value, precision};
 }
 }  // namespace
 
@@ -107,8 +117,8 @@ std::vector<XdmfStep> existing_history(const std::string& dir, const std::string
   for (const auto& [step, path] : list_step_files(dir, component)) {
     if (step >= before) continue;
     try {
-      if (auto time = usable_time(path, nx, ny, fields)) {
-        steps.push_back({step, *time, std::filesystem::path(path).filename().string()});
+      if (auto usable = usable_time(path, nx, ny, fields)) {
+        steps.push_back({step, usable->first, std::filesystem::path(path).filename().string(), usable->second});
       }
     } catch (const core::Error&) {
       // Unreadable: an XDMF naming it would break ParaView's reader, so it is left out.

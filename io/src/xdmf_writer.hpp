@@ -11,6 +11,7 @@ struct XdmfStep {
   long long step = 0;
   double time = 0;   // s, shown as the time value
   std::string file;  // history file name, relative to the XDMF file's directory
+  int precision = 8;  // bytes per field value in that file (output.precision when it was written)
 };
 struct XdmfField {
   std::string name;

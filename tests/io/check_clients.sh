@@ -34,6 +34,28 @@ missing=$(ncdump -v ice "$out/ocean_000048.h5" | sed -n '/^ ice =/,/;/p' | grep 
 
 /usr/bin/python3 "$checker" "$out"
 
+# output.precision = single: 32-bit variables with a float _FillValue that ncdump and xarray read as
+# the double sample's values rounded to float.
+"$mpiexec" -n 2 --oversubscribe "$sample" "$work/single" single
+header=$(ncdump -h "$work/single/ocean_000048.h5")
+for want in "float sst(time, lat, lon)" "float ice(time, lat, lon)" "ice:_FillValue = NaNf" \
+            "double cell_area(lat, lon)" "double lat(lat)"; do
+  grep -qF "$want" <<<"$header" || { echo "ncdump -h of the single-precision ocean lacks '$want':"; echo "$header"; exit 1; }
+done
+missing=$(ncdump -v ice "$work/single/ocean_000048.h5" | sed -n '/^ ice =/,/;/p' | grep -o '_' | wc -l)
+[[ $missing -eq 48 ]] || { echo "ncdump shows $missing missing single-precision ice values, want 48"; exit 1; }
+/usr/bin/python3 - "$out" "$work/single" <<'PY'
+import sys, numpy as np, xarray as xr
+for component, fields in (("atmosphere", ("t_atm", "q")), ("ocean", ("sst", "ice", "frac"))):
+    full = xr.open_dataset(f"{sys.argv[1]}/{component}_000048.h5", engine="netcdf4")
+    single = xr.open_dataset(f"{sys.argv[2]}/{component}_000048.h5", engine="netcdf4")
+    for f in fields:
+        assert single[f].dtype == np.float32, (component, f, single[f].dtype)
+        want = full[f].values.astype(np.float32)
+        assert np.array_equal(single[f].values, want, equal_nan=True), (component, f)
+print("single precision: ncdump and xarray read the rounded values")
+PY
+
 # ParaView (scripts/setup.sh installs it; reading needs no display) opens the XDMF and sees NaN.
 command -v pvpython >/dev/null || { echo "pvpython not found: install paraview and python3-paraview (scripts/setup.sh)"; exit 1; }
 timeout 120 pvpython "$(dirname "$checker")/check_paraview.py" "$out/ocean.xdmf" ice 48

@@ -3,7 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <limits>
 
 #include "io_test_support.hpp"
 #include "meridian/io/hdf5_handle.hpp"
@@ -190,4 +194,134 @@ TEST_CASE("history files carry CF cell bounds that tile the sphere", "[history][
     CHECK(io::read_string_attribute(lat_ds.get(), "bounds", where) == "lat_bnds");
     CHECK(io::read_string_attribute(lon_ds.get(), "bounds", where) == "lon_bnds");
   }
+}
+
+namespace {
+// A field's values as stored (4 or 8 bytes each), and its file type's size.
+std::vector<unsigned char> stored_bytes(hid_t file, const std::string& name, std::size_t& value_bytes) {
+  const io::H5Where where{0, name};
+  io::H5Dataset dataset(H5Dopen2(file, name.c_str(), H5P_DEFAULT), where, "open");
+  io::H5Datatype type(H5Dget_type(dataset.get()), where, "type");
+  io::H5Dataspace space(H5Dget_space(dataset.get()), where, "space");
+  value_bytes = H5Tget_size(type.get());
+  std::vector<unsigned char> bytes(value_bytes * std::size_t(H5Sget_simple_extent_npoints(space.get())));
+  const hid_t native = value_bytes == 4 ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE;
+  io::check_h5(H5Dread(dataset.get(), native, H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()), where, "read");
+  return bytes;
+}
+
+std::size_t attribute_bytes(hid_t file, const std::string& dataset_name, const std::string& name) {
+  const io::H5Where where{0, dataset_name};
+  io::H5Dataset dataset(H5Dopen2(file, dataset_name.c_str(), H5P_DEFAULT), where, "open");
+  io::H5Attribute attr(H5Aopen(dataset.get(), name.c_str(), H5P_DEFAULT), where, "attribute");
+  io::H5Datatype type(H5Aget_type(attr.get()), where, "attribute type");
+  return H5Tget_size(type.get());
+}
+
+// The ocean of the masking test, a masked field, a fraction and a field with levels.
+const std::vector<test::FakeFieldSpec> ocean_specs = {
+    {"t", 1, true, true, "frac"}, {"frac", 1, false, true}, {"q", 2, true, true}};
+
+// Fills `ocn` (ocean_specs) with values no float holds exactly (code / 3) and the coverage pattern.
+void fill_thirds(FakeComponent& ocn) {
+  ocn.fill(3);
+  for (std::size_t f : {0, 2}) {
+    core::Field& u = ocn.field(f);
+    for (int k = 0; k < u.nz(); ++k)
+      for (int j = 0; j < u.ny(); ++j)
+        for (int i = 0; i < u.nx(); ++i) u(i, j, k) /= 3.0;
+  }
+  fill_coverage(ocn, 1);
+}
+}  // namespace
+
+TEST_CASE("to_float rounds to the nearest float and overflows to infinity as IEEE 754 does", "[history][precision]") {
+  const double largest = std::numeric_limits<float>::max();
+  CHECK(io::to_float(1.0 / 3.0) == 1.0f / 3.0f);
+  CHECK(io::to_float(largest) == std::numeric_limits<float>::max());
+  CHECK(io::to_float(largest + 0x1p102) == std::numeric_limits<float>::max());  // below the midpoint
+  CHECK(io::to_float(largest + 0x1p103) == std::numeric_limits<float>::infinity());  // the tie goes to even
+  CHECK(io::to_float(-1e300) == -std::numeric_limits<float>::infinity());
+  CHECK(std::isnan(io::to_float(std::nan(""))));
+}
+
+TEST_CASE("single-precision history holds each value rounded to float, the same bits on every process grid",
+          "[history][precision]") {
+  test::TempDir dir(test::world());
+  const int size = test::world_size();
+  const core::Clock clock(1800.0, 10, 4);
+  const std::vector<core::ProcessGrid> grids = {{}, {1, size}, {size, 1}};
+  for (std::size_t g = 0; g < grids.size(); ++g) {
+    FakeComponent ocn(test::world(), "ocean", 24, 12, ocean_specs, 1, grids[g]);
+    fill_thirds(ocn);
+    io::Hdf5Output single(test::world(), {dir.path() + "/single" + std::to_string(g), 2, true,
+                                          io::HistoryPrecision::single_precision},
+                          test::provenance_for_world());
+    single.write_history(clock, {ocn.output()});
+    if (g == 0) {
+      io::Hdf5Output twice(test::world(), {dir.path() + "/double"}, test::provenance_for_world());
+      twice.write_history(clock, {ocn.output()});
+      // Restarts stay double whatever the history precision: the state reads back bit for bit.
+      const std::string restart = single.write_restart(clock, {ocn.output()}, {});
+      FakeComponent back(test::world(), "ocean", 24, 12, ocean_specs, 1);
+      CHECK(single.read_restart(restart, {back.output()}, {}) == 4);
+      long long bad = 0;
+      for (std::size_t f : {0, 2})
+        for (int k = 0; k < back.field(f).nz(); ++k)
+          for (int j = 0; j < back.field(f).ny(); ++j)
+            for (int i = 0; i < back.field(f).nx(); ++i) bad += back.field(f)(i, j, k) != ocn.field(f)(i, j, k);
+      CHECK(test::sum_over_ranks(bad) == 0);
+    }
+  }
+  if (test::world_rank() != 0) return;
+  const std::string name = "/ocean_000004.h5";
+  const std::string reference = dir.path() + "/double" + name;
+  io::H5File twice = io::open_serial_file(reference, {0, reference});
+  for (std::size_t g = 0; g < grids.size(); ++g) {
+    const std::string path = dir.path() + "/single" + std::to_string(g) + name;
+    INFO(path);
+    io::H5File file = io::open_serial_file(path, {0, path});
+    for (const char* field : {"t", "frac", "q"}) {
+      INFO(field);
+      std::size_t value_bytes = 0, double_bytes = 0;
+      const std::vector<unsigned char> got = stored_bytes(file.get(), field, value_bytes);
+      const std::vector<unsigned char> full = stored_bytes(twice.get(), field, double_bytes);
+      REQUIRE(value_bytes == 4);
+      REQUIRE(double_bytes == 8);
+      REQUIRE(got.size() * 2 == full.size());
+      long long bad = 0, inexact = 0;
+      for (std::size_t c = 0; c < got.size() / 4; ++c) {
+        double d = 0;
+        float want = 0, f = 0;
+        std::memcpy(&d, full.data() + 8 * c, 8);
+        std::memcpy(&f, got.data() + 4 * c, 4);
+        want = static_cast<float>(d);  // round to nearest: what a reader of the double file would get
+        bad += std::isnan(d) ? !std::isnan(f) : std::memcmp(&f, &want, 4) != 0;
+        inexact += !std::isnan(d) && double(f) != d;
+      }
+      CHECK(bad == 0);
+      if (std::string(field) != "frac") CHECK(inexact > 0);  // the test would miss a file of doubles otherwise
+      if (g > 0) {  // every process grid writes the same bits
+        const std::string first = dir.path() + "/single0" + name;
+        io::H5File other = io::open_serial_file(first, {0, first});
+        CHECK(stored_bytes(other.get(), field, value_bytes) == got);
+      }
+    }
+    // netCDF-4 wants _FillValue of the variable's type; CF the same for the valid range.
+    CHECK(attribute_bytes(file.get(), "t", "_FillValue") == 4);
+    float fill = 0;
+    {
+      io::H5Dataset t(H5Dopen2(file.get(), "t", H5P_DEFAULT), {0, path}, "open t");
+      io::H5PropList dcpl(H5Dget_create_plist(t.get()), {0, path}, "dcpl");
+      io::check_h5(H5Pget_fill_value(dcpl.get(), H5T_NATIVE_FLOAT, &fill), {0, path}, "fill value");
+    }
+    CHECK(std::isnan(fill));
+    std::size_t area_bytes = 0;
+    stored_bytes(file.get(), "cell_area", area_bytes);
+    CHECK(area_bytes == 8);  // the weights of the exact means stay double
+  }
+  // The XDMF names each file's own precision.
+  std::ifstream xdmf(dir.path() + "/single0/ocean.xdmf");
+  const std::string text((std::istreambuf_iterator<char>(xdmf)), std::istreambuf_iterator<char>());
+  CHECK(text.find("Precision=\"4\" Format=\"HDF\">ocean_000004.h5:/t") != std::string::npos);
 }

@@ -1,12 +1,13 @@
 // Writes a small sample output directory for the client checks (check_clients.sh): 3 history steps
 // of 2 components (atmosphere 36x18 with a 3-level field, ocean 24x12 whose "ice" covers only the
 // cells where "frac" > 0: frac is 0 west of 60 degrees east) and one restart.
-// Usage: mpirun -n 2 io_write_sample DIR
+// Usage: mpirun -n 2 io_write_sample DIR [single]   (single: output.precision = single)
 #include <mpi.h>
 
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <string>
 
 #include "meridian/core/error.hpp"
 #include "meridian/io/hdf5_output.hpp"
@@ -55,11 +56,15 @@ int main(int argc, char** argv) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   try {
-    if (argc != 2) throw core::ConfigError(rank, "io_write_sample", "usage: io_write_sample DIR");
+    const bool single = argc == 3 && std::string(argv[2]) == "single";
+    if (argc != 2 && !single) throw core::ConfigError(rank, "io_write_sample", "usage: io_write_sample DIR [single]");
     Sample atm(MPI_COMM_WORLD, "atmosphere", 36, 18, {{"t_atm", 1}, {"q", 3}});
     Sample ocn(MPI_COMM_WORLD, "ocean", 24, 12, {{"sst", 1}, {"ice", 1}, {"frac", 1}});
     ocn.out.fields[1].meta.coverage = "frac";
-    io::Hdf5Output out(MPI_COMM_WORLD, {argv[1]}, {"0.1.0", "sample", "[run]\ndt = 3600\n", "d1", size, "sample"});
+    const io::HistoryPrecision precision =
+        single ? io::HistoryPrecision::single_precision : io::HistoryPrecision::double_precision;
+    io::Hdf5Output out(MPI_COMM_WORLD, {argv[1], 2, true, precision},
+                       {"0.1.0", "sample", "[run]\ndt = 3600\n", "d1", size, "sample"});
     for (long long step : {24, 48, 72}) {
       atm.fill(step);
       ocn.fill(step);

@@ -98,7 +98,11 @@ int run_program(int argc, char** argv, const Registry& registry, MPI_Comm world)
   io::OutputFolder folder(world, dir, config.text("output.existing"), config.text("restart.from"), log);
   const core::Provenance provenance{MERIDIAN_VERSION, MERIDIAN_GIT_REVISION, config.to_ini(), config.digest(),
                                     size, driver.describe_layout()};
-  io::Hdf5Output sink(world, io::OutputSettings{dir, int(config.integer("restart.keep"))}, provenance);
+  const io::HistoryPrecision precision = config.text("output.precision") == "single"
+                                             ? io::HistoryPrecision::single_precision
+                                             : io::HistoryPrecision::double_precision;
+  io::Hdf5Output sink(world, io::OutputSettings{dir, int(config.integer("restart.keep")), true, precision},
+                      provenance);
   driver.restore(sink);
   if (folder.continues()) sink.adopt_restarts(driver.clock().step());
   driver.open_diagnostics(folder.continues());  // a damaged diagnostics.csv is found here, before any write

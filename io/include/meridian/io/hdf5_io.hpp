@@ -37,9 +37,13 @@ H5PropList collective_transfer(const H5Where& where);
 void write_attribute(hid_t object, const std::string& name, const std::string& value, const H5Where& where);
 void write_attribute(hid_t object, const std::string& name, long long value, const H5Where& where);
 void write_attribute(hid_t object, const std::string& name, double value, const H5Where& where);
+void write_attribute(hid_t object, const std::string& name, float value, const H5Where& where);
 // The run that made a file (version, git revision, resolved config and its digest, ranks, process
 // grid): the same attributes on history and restart files. Collective like write_attribute.
 void write_provenance_attributes(hid_t file, const core::Provenance& provenance, const H5Where& where);
+// `value` rounded to the nearest float, ties to even, as IEEE 754 converts: beyond the largest float
+// it is +-infinity (a plain cast is undefined there), NaN stays NaN. The same bits on every rank.
+float to_float(double value) noexcept;
 bool has_attribute(hid_t object, const std::string& name, const H5Where& where);
 std::string read_string_attribute(hid_t object, const std::string& name, const H5Where& where);
 long long read_int_attribute(hid_t object, const std::string& name, const H5Where& where);
@@ -56,8 +60,12 @@ bool has_link(hid_t object, const std::string& name, const H5Where& where);
 // blocks it answers for, cell (i, j) = dropped_value(j) (0 by default; the _FillValue of a masked
 // history field; a grid property by row), and reads them back into `dropped` (level after level of
 // each block in turn, the order core::owned_digest takes) for the checksum.
+// With `as_float`, each value is rounded to the nearest float (to_float) on its way to a 32-bit
+// dataset; the conversion is done here, per cell, because HDF5's own conversion turns a collective
+// transfer into an independent one.
 void write_block(hid_t dataset, int leading, const core::Field* field, const core::Decomposition* decomp,
-                 const H5Where& where, const std::function<double(int)>& dropped_value = [](int) { return 0.0; });
+                 const H5Where& where, const std::function<double(int)>& dropped_value = [](int) { return 0.0; },
+                 bool as_float = false);
 void read_block(hid_t dataset, int leading, core::Field* field, const core::Decomposition* decomp,
                 const H5Where& where, std::vector<double>* dropped = nullptr);
 

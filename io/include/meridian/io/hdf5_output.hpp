@@ -18,10 +18,17 @@
 
 namespace meridian::io {
 
+// The number type of history fields in the file. Restart files and crash dumps always hold doubles.
+enum class HistoryPrecision {
+  double_precision,  // 64-bit: the model's values, bit for bit
+  single_precision,  // 32-bit: each value rounded to the nearest float (half the bytes, as FMS "packing")
+};
+
 struct OutputSettings {
   std::string dir;            // created (with parents) by rank 0 if missing
   int restart_keep = 2;       // newest restart files of this run kept; older ones are deleted; 0 keeps all
   bool write_xdmf = true;     // rewrite <dir>/<component>.xdmf after each history write
+  HistoryPrecision precision = HistoryPrecision::double_precision;  // of history fields (output.precision)
 };
 
 // What a restart file holds besides the fields: enough to set up a run before any component.
@@ -88,6 +95,7 @@ class Hdf5Output : public core::OutputSink {
     long long step;
     double time;
     std::string file;  // name relative to dir
+    int precision;     // bytes per field value in the file
   };
   void update_xdmf(const core::Clock& clock, const core::ComponentOutput& component, const std::string& file);
   // This rank's cell_area block of `component`, made at its first file and kept (null where it does not run).
