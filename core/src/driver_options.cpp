@@ -46,6 +46,12 @@ void declare_driver_options(OptionRegistry& o) {
                "number type of the history fields: double (the model's values, bit for bit) or single (32-bit, "
                "each value rounded to the nearest float: half the bytes, about 7 significant digits); restart "
                "files and crash dumps always hold doubles");
+  // io::OutputSettings::writers_per_node has the same default, for programs that build the sink themselves.
+  o.add_integer("output.writers_per_node", 8, "ranks",
+                "ranks per node that write a history or restart file's bytes in a collective write (MPI-IO "
+                "aggregators, ROMIO's cb_config_list); the others send their blocks to them (0 = the MPI-IO "
+                "library's default, one per node)")
+      .range(0, 1e6);
   o.add_integer("diagnostics.every", -1, "steps",
                 "diagnostics.csv interval (-1 = once a simulated day, in whole coupling intervals; 0 = every "
                 "coupling interval)")

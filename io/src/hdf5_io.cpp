@@ -5,6 +5,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -40,17 +41,21 @@ class InfoHandle {
 // Reads stay forced on (restart reads). Data sieving for writes is off: it is a read-modify-write
 // under fcntl locks, which NFS and Lustre serialise or refuse, and every raw-data write here is
 // collective. cb_buffer_size is ROMIO's default, stated so that the choice is visible in one place.
-void set_collective_hints(InfoHandle& info) {
+// cb_config_list "*:N" lets up to N ranks per node be aggregators (ROMIO's own default is one per
+// node, which leaves the other ranks of a node waiting while one copies every byte: on 2 ranks that
+// one writer was half of the output time; docs/performance.md, "History output").
+void set_collective_hints(InfoHandle& info, int writers_per_node) {
   info.set("romio_cb_write", "automatic");
   info.set("romio_cb_read", "enable");
   info.set("romio_ds_write", "disable");
   info.set("cb_buffer_size", "16777216");
+  if (writers_per_node > 0) info.set("cb_config_list", ("*:" + std::to_string(writers_per_node)).c_str());
 }
 
-H5PropList parallel_access(MPI_Comm comm, const H5Where& where) {
+H5PropList parallel_access(MPI_Comm comm, int writers_per_node, const H5Where& where) {
   H5PropList fapl(H5Pcreate(H5P_FILE_ACCESS), where, "creating a file access property list");
   InfoHandle info;
-  set_collective_hints(info);
+  set_collective_hints(info, writers_per_node);
   check_h5(H5Pset_fapl_mpio(fapl.get(), comm, info.get()), where, "selecting the MPI-IO driver");
   // Metadata reads by one rank then broadcast, and metadata writes collective: at scale this keeps
   // thousands of ranks from each reading the same object headers. It makes every metadata call
@@ -63,8 +68,8 @@ H5PropList parallel_access(MPI_Comm comm, const H5Where& where) {
 
 }  // namespace
 
-H5File create_parallel_file(const std::string& path, MPI_Comm comm, const H5Where& where) {
-  H5PropList fapl = parallel_access(comm, where);
+H5File create_parallel_file(const std::string& path, MPI_Comm comm, int writers_per_node, const H5Where& where) {
+  H5PropList fapl = parallel_access(comm, writers_per_node, where);
   H5PropList fcpl(H5Pcreate(H5P_FILE_CREATE), where, "creating a file creation property list");
   const unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
   check_h5(H5Pset_link_creation_order(fcpl.get(), order), where, "tracking link creation order");
@@ -73,7 +78,7 @@ H5File create_parallel_file(const std::string& path, MPI_Comm comm, const H5Wher
 }
 
 H5File open_parallel_file(const std::string& path, MPI_Comm comm, const H5Where& where) {
-  H5PropList fapl = parallel_access(comm, where);
+  H5PropList fapl = parallel_access(comm, 0, where);
   return H5File(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), where, "opening the file");
 }
 

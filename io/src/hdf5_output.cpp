@@ -91,6 +91,10 @@ Hdf5Output::Hdf5Output(MPI_Comm run_comm, OutputSettings settings, core::Provena
     message += std::to_string(settings_.restart_keep);
     throw core::ConfigError(comm_.rank(), "output", message);
   }
+  if (settings_.writers_per_node < 0)
+    throw core::ConfigError(comm_.rank(), "output",
+                            "writers_per_node must be >= 0 (0 = the MPI-IO library's default), not " +
+                                std::to_string(settings_.writers_per_node));
   if (settings_.dir.empty()) settings_.dir.push_back('.');  // (not = ".": a GCC 12 -Wrestrict false positive)
   agree_on(provenance_, comm_.get());
   on_rank0(comm_.get(), [&] {
@@ -109,7 +113,7 @@ void Hdf5Output::write_history(const core::Clock& clock, const std::vector<core:
     write_safely(
         comm_.get(), temporary, final_path, file_bytes({&component}, false, false, provenance_),
         [&] {
-          write_history_file(temporary, comm_.get(), comm_.rank(), clock, component, area_block(component), provenance_,
+          write_history_file(temporary, comm_.get(), settings_.writers_per_node, comm_.rank(), clock, component, area_block(component), provenance_,
                              FieldUse::history, "", settings_.precision);
         },
         [&] {
@@ -161,7 +165,7 @@ std::string Hdf5Output::write_restart(const core::Clock& clock, const std::vecto
   for (const core::ComponentOutput& c : components) all.push_back(&c);
   write_safely(
       comm_.get(), temporary, final_path, file_bytes(all, true, false, provenance_),
-      [&] { write_restart_file(temporary, comm_.get(), comm_.rank(), clock, components, settings, provenance_); },
+      [&] { write_restart_file(temporary, comm_.get(), settings_.writers_per_node, comm_.rank(), clock, components, settings, provenance_); },
       [&] { rename_into_place(temporary, final_path, true); });
   on_rank0(comm_.get(), [&] {
     // Only this run's files (and those of the run it continues) count: another run's restarts, or a
@@ -202,7 +206,7 @@ std::vector<std::string> Hdf5Output::write_crash_dump(const core::Clock& clock,
     write_safely(
         comm_.get(), temporary, final_path, file_bytes({&component}, false, true, provenance_),
         [&] {
-          write_history_file(temporary, comm_.get(), comm_.rank(), clock, component, area_block(component), provenance_,
+          write_history_file(temporary, comm_.get(), settings_.writers_per_node, comm_.rank(), clock, component, area_block(component), provenance_,
                              FieldUse::all, title);
         },
         [&] { rename_into_place(temporary, final_path, false); });

@@ -211,7 +211,7 @@ std::optional<core::Field> cell_area_block(const core::ComponentOutput& componen
   return block;
 }
 
-void write_history_file(const std::string& path, MPI_Comm comm, int rank, const core::Clock& clock,
+void write_history_file(const std::string& path, MPI_Comm comm, int writers_per_node, int rank, const core::Clock& clock,
                         const core::ComponentOutput& component, const core::Field* area_block,
                         const core::Provenance& provenance, FieldUse use, const std::string& title,
                         HistoryPrecision precision) {
@@ -219,7 +219,7 @@ void write_history_file(const std::string& path, MPI_Comm comm, int rank, const 
   if (!component.grid) throw core::Error(rank, "history of '" + component.name + "'", "component has no grid");
   const core::SphereGrid& grid = *component.grid;
   const std::vector<SelectedField> fields = select_fields(component, use, comm);
-  H5File file = create_parallel_file(path, comm, where);
+  H5File file = create_parallel_file(path, comm, writers_per_node, where);
   write_provenance(file.get(), clock, component, provenance, title, where);
 
   GridCoordinates coords = write_grid_coordinates(file.get(), clock, grid, rank, where);

@@ -25,7 +25,8 @@ std::optional<core::Field> cell_area_block(const core::ComponentOutput& componen
 // replaces the default one (a crash dump says so there). `precision` is the fields' number type in
 // the file (single: each value rounded to the nearest float, _FillValue and valid range as floats);
 // coordinates, bounds and cell_area stay double (exact weights for CDO's means).
-void write_history_file(const std::string& path, MPI_Comm comm, int rank, const core::Clock& clock,
+// `writers_per_node`: see create_parallel_file.
+void write_history_file(const std::string& path, MPI_Comm comm, int writers_per_node, int rank, const core::Clock& clock,
                         const core::ComponentOutput& component, const core::Field* area,
                         const core::Provenance& provenance, FieldUse use = FieldUse::history,
                         const std::string& title = "",

@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "io_test_support.hpp"
+#include "meridian/core/error.hpp"
 #include "meridian/io/hdf5_handle.hpp"
 #include "meridian/io/hdf5_io.hpp"
 #include "mpi_test_support.hpp"
@@ -324,4 +325,43 @@ TEST_CASE("single-precision history holds each value rounded to float, the same 
   std::ifstream xdmf(dir.path() + "/single0/ocean.xdmf");
   const std::string text((std::istreambuf_iterator<char>(xdmf)), std::istreambuf_iterator<char>());
   CHECK(text.find("Precision=\"4\" Format=\"HDF\">ocean_000004.h5:/t") != std::string::npos);
+}
+
+TEST_CASE("the number of writers per node changes who writes, not what is written", "[history][restart]") {
+  test::TempDir dir(test::world());
+  const int size = test::world_size();
+  const core::Clock clock(1800.0, 10, 4);
+  // Ranks side by side in x: every rank's rows interleave in the file, so ROMIO aggregates.
+  FakeComponent ocn(test::world(), "ocean", 24, 12, ocean_specs, 1, core::ProcessGrid{size, 1});
+  fill_thirds(ocn);
+  const std::vector<int> writers = {0, 1, 2, 8};
+  for (int w : writers) {
+    io::Hdf5Output out(test::world(),
+                       {dir.path() + "/w" + std::to_string(w), 2, false, io::HistoryPrecision::double_precision, w},
+                       test::provenance_for_world());
+    out.write_history(clock, {ocn.output()});
+    out.write_restart(clock, {ocn.output()}, {});
+  }
+  CHECK_THROWS_AS(io::Hdf5Output(test::world(), {dir.path() + "/bad", 2, false, io::HistoryPrecision::double_precision, -1},
+                                 test::provenance_for_world()),
+                  core::ConfigError);
+  if (test::world_rank() != 0) return;
+  const auto open = [&](int w, const std::string& name) {
+    const std::string path = dir.path() + "/w" + std::to_string(w) + "/" + name;
+    return io::open_serial_file(path, {0, path});
+  };
+  for (const auto& [file, datasets] : {std::pair<std::string, std::vector<std::string>>{"ocean_000004.h5", {"t", "frac", "q", "cell_area"}},
+                                       {"restart_000004.h5", {"ocean/t", "ocean/q"}}}) {
+    io::H5File reference = open(writers[0], file);
+    for (std::size_t w = 1; w < writers.size(); ++w) {
+      io::H5File other = open(writers[w], file);
+      for (const std::string& name : datasets) {
+        INFO(file << ": " << name << " with " << writers[w] << " writers per node");
+        std::size_t bytes = 0, reference_bytes = 0;
+        const std::vector<unsigned char> got = stored_bytes(other.get(), name, bytes);
+        CHECK(bytes == 8);
+        CHECK(got == stored_bytes(reference.get(), name, reference_bytes));
+      }
+    }
+  }
 }

@@ -19,8 +19,10 @@ namespace meridian::io {
 // Creates (truncating) `path` with the MPI-IO driver on `comm`. Collective over `comm`. Links and
 // attributes track creation order (netCDF-4 lists variables in that order and older netCDF
 // libraries refuse files without it); the 1.8 object format allows attributes over 64 KiB (the
-// config text) and is what netCDF-4 itself writes.
-H5File create_parallel_file(const std::string& path, MPI_Comm comm, const H5Where& where);
+// config text) and is what netCDF-4 itself writes. `writers_per_node` > 0 lets up to that many ranks
+// of a node aggregate collective writes (ROMIO's cb_config_list); 0 keeps the MPI-IO library's
+// default (ROMIO: one per node). OMPIO ignores it.
+H5File create_parallel_file(const std::string& path, MPI_Comm comm, int writers_per_node, const H5Where& where);
 // Opens `path` read-only with the MPI-IO driver on `comm`. Collective over `comm`.
 H5File open_parallel_file(const std::string& path, MPI_Comm comm, const H5Where& where);
 // Opens `path` read-only with the POSIX driver: for one rank that checks a file before the others
