@@ -31,6 +31,9 @@ import sys
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # also when loaded as a module
+from history_variables import spatial  # noqa: E402  (scripts/history_variables.py)
+
 SECONDS_PER_YEAR = 365 * 86400.0
 
 
@@ -43,7 +46,7 @@ def history(directory, component):
 
 def read(path, *names):
     with h5py.File(path, "r") as f:
-        out = [np.asarray(f[n][0], dtype=np.float64) for n in names]
+        out = [spatial(f, path, n) for n in names]
         out.append(float(f["time"][0]))
         out.append(np.asarray(f["lat"][:], dtype=np.float64))
     return out

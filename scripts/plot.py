@@ -41,6 +41,9 @@ import matplotlib.animation as animation  # noqa: E402  (after choosing the back
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # also when loaded as a module
+from history_variables import names as history_names, spatial  # noqa: E402  (scripts/history_variables.py)
+
 MASKED_COLOUR = "0.8"  # light grey: no data, distinct from every colour of the colour map
 EARTH_RASTER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "domains", "earth", "data",
                             "earth_land_fraction.pgm")
@@ -81,8 +84,9 @@ def read_field(path, field):
         if fill is not None:
             masked |= data == np.asarray(fill, dtype=np.float64).ravel()[0]
         # The surface's own fraction weights its zonal mean: a sliver of lake counts as a sliver.
-        fractions = [k for k in f if k.endswith("_fraction") and f[k].shape[-2:] == data.shape]
-        weight = np.asarray(f[fractions[0]][0], dtype=np.float64) if fractions else np.ones(data.shape)
+        fractions = [k for k in history_names(f, path) if k.endswith("_fraction")
+                     and spatial(f, path, k).shape[-2:] == data.shape]
+        weight = spatial(f, path, fractions[0]) if fractions else np.ones(data.shape)
         masked |= weight == 0  # no such surface there, even in files written before _FillValue
         meta = {"lon": f["lon"][:], "lat": f["lat"][:], "units": text(f[field].attrs.get("units", "")),
                 "weight": weight, "weight_name": fractions[0] if fractions else None,
@@ -125,8 +129,8 @@ def run_coast(output_dir, shape):
                                      ("atmosphere", "land_fraction", True)):
         for path in history_files(output_dir, component)[:1]:
             with h5py.File(path, "r") as f:
-                if name in f and f[name].shape[-2:] == shape:
-                    fraction = np.asarray(f[name][0], dtype=np.float64)
+                if name in history_names(f, path) and spatial(f, path, name).shape[-2:] == shape:
+                    fraction = spatial(f, path, name)
                     return f["lon"][:], f["lat"][:], fraction if land_is else 1 - fraction
     return None
 

@@ -374,10 +374,11 @@ std::size_t Driver::field_bytes_per_rank() {
 
 std::size_t Driver::history_bytes_per_output() {
   const std::size_t value_bytes = config_.text("output.precision") == "single" ? sizeof(float) : sizeof(double);
+  const bool fixed_once = config_.text("output.fixed_fields") == "own_file";  // written once, not per output
   std::size_t bytes = 0;
   for (const Slot& s : slots_)
     for (std::size_t k = 0; k < s.info.fields.size(); ++k)
-      if (s.info.fields[k].output) bytes += std::size_t(s.grid->nx()) * s.grid->ny() * s.info.nz[k] * value_bytes;
+      if (s.info.fields[k].output && !(fixed_once && !s.info.fields[k].fixed_by.empty())) bytes += std::size_t(s.grid->nx()) * s.grid->ny() * s.info.nz[k] * value_bytes;
   return bytes;
 }
 

@@ -46,6 +46,10 @@ void declare_driver_options(OptionRegistry& o) {
                "number type of the history fields: double (the model's values, bit for bit) or single (32-bit, "
                "each value rounded to the nearest float: half the bytes, about 7 significant digits); restart "
                "files and crash dumps always hold doubles");
+  o.add_choice("output.fixed_fields", "every_file", {"every_file", "own_file"},
+               "where history's fields that never change (cell_area, land-sea fractions) go: every_file (each "
+               "history file stands alone) or own_file (once per run in <component>.fixed.h5, which each history "
+               "file names in its CF external_variables and associated_files attributes: fewer bytes per output)");
   // io::OutputSettings::writers_per_node has the same default, for programs that build the sink themselves.
   o.add_integer("output.writers_per_node", 8, "ranks",
                 "ranks per node that write a history or restart file's bytes in a collective write (MPI-IO "

@@ -7,7 +7,12 @@ namespace meridian::io {
 std::vector<SelectedField> select_fields(const core::ComponentOutput& component, FieldUse use, MPI_Comm comm) {
   std::vector<SelectedField> selected;
   for (const core::FieldEntry& entry : component.fields) {
-    const bool wanted = use == FieldUse::all || (use == FieldUse::history ? entry.meta.output : entry.meta.restart);
+    const bool fixed = !entry.meta.fixed_by.empty();
+    bool wanted = use == FieldUse::all;
+    if (use == FieldUse::restart) wanted = entry.meta.restart;
+    if (use == FieldUse::history) wanted = entry.meta.output;
+    if (use == FieldUse::history_varying) wanted = entry.meta.output && !fixed;
+    if (use == FieldUse::fixed) wanted = entry.meta.output && fixed;
     if (wanted) selected.push_back({&entry, entry.field ? entry.field->nz() : 0});
   }
   std::vector<int> local(selected.size()), agreed(selected.size());

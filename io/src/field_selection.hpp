@@ -14,9 +14,17 @@ struct SelectedField {
   int nz = 1;  // levels, the same on every rank
 };
 
-enum class FieldUse { history, restart, all };  // all: a crash dump
+// history: every output field (a self-contained history file); history_varying: the output fields
+// that change during the run; fixed: those that do not (metadata.fixed_by set), for the component's
+// fixed-fields file (output.fixed_fields = own_file); all: a crash dump.
+enum class FieldUse { history, history_varying, fixed, restart, all };
 
-// The fields with metadata.output (history), metadata.restart (restart) or all of them, in the component's
+// True for the uses that write history files (the output fields, masked and at the history precision).
+inline bool is_history(FieldUse use) {
+  return use == FieldUse::history || use == FieldUse::history_varying || use == FieldUse::fixed;
+}
+
+// The fields `use` selects (output, restart or all of them), in the component's
 // order. A rank outside the component has null Field pointers, so nz is the MAX over `comm`: the
 // datasets must have the same shape on every rank. Collective over `comm`.
 std::vector<SelectedField> select_fields(const core::ComponentOutput& component, FieldUse use, MPI_Comm comm);

@@ -107,14 +107,30 @@ Hdf5Output::Hdf5Output(MPI_Comm run_comm, OutputSettings settings, core::Provena
 }
 
 void Hdf5Output::write_history(const core::Clock& clock, const std::vector<core::ComponentOutput>& components) {
+  const bool own_file = settings_.fixed_fields == FixedFields::own_file;
   for (const core::ComponentOutput& component : components) {
+    if (own_file && !fixed_written_[component.name]) {
+      // Written again by a continued run: the same values (restarts refuse a changed fixed field).
+      const std::string fixed_path =
+          (std::filesystem::path(settings_.dir) / fixed_fields_file(component.name)).string();
+      const std::string temporary = temporary_path(fixed_path);
+      write_safely(
+          comm_.get(), temporary, fixed_path, file_bytes({&component}, false, false, provenance_),
+          [&] {
+            write_history_file(temporary, comm_.get(), settings_.writers_per_node, comm_.rank(), clock, component,
+                               area_block(component), provenance_, FieldUse::fixed, "", settings_.precision);
+          },
+          [&] { rename_into_place(temporary, fixed_path, false); });
+      fixed_written_[component.name] = true;
+    }
     const std::string final_path = step_file_path(settings_.dir, component.name, clock.step());
     const std::string temporary = temporary_path(final_path);
     write_safely(
         comm_.get(), temporary, final_path, file_bytes({&component}, false, false, provenance_),
         [&] {
-          write_history_file(temporary, comm_.get(), settings_.writers_per_node, comm_.rank(), clock, component, area_block(component), provenance_,
-                             FieldUse::history, "", settings_.precision);
+          write_history_file(temporary, comm_.get(), settings_.writers_per_node, comm_.rank(), clock, component,
+                             own_file ? nullptr : area_block(component), provenance_,
+                             own_file ? FieldUse::history_varying : FieldUse::history, "", settings_.precision);
         },
         [&] {
           rename_into_place(temporary, final_path, false);
@@ -135,8 +151,13 @@ const core::Field* Hdf5Output::area_block(const core::ComponentOutput& component
 
 void Hdf5Output::update_xdmf(const core::Clock& clock, const core::ComponentOutput& component, const std::string& file) {
   std::vector<XdmfField> fields;
+  const int precision = settings_.precision == HistoryPrecision::single_precision ? 4 : 8;
+  const bool own_file = settings_.fixed_fields == FixedFields::own_file;
   for (const core::FieldEntry& entry : component.fields) {
-    if (entry.meta.output) fields.push_back({entry.meta.name, entry.field ? entry.field->nz() : 1});
+    if (!entry.meta.output) continue;
+    XdmfField f{entry.meta.name, entry.field ? entry.field->nz() : 1};
+    if (own_file && !entry.meta.fixed_by.empty()) f.fixed_file = fixed_fields_file(component.name), f.fixed_precision = precision;
+    fields.push_back(f);
   }
   const int nx = component.grid->nx(), ny = component.grid->ny();
   auto [it, first] = series_.try_emplace(component.name);
@@ -149,7 +170,7 @@ void Hdf5Output::update_xdmf(const core::Clock& clock, const core::ComponentOutp
   // Going back in time (a rerun from a restart) replaces everything from that step on.
   series.erase(std::remove_if(series.begin(), series.end(), [&](const SeriesStep& s) { return s.step >= clock.step(); }),
                series.end());
-  series.push_back({clock.step(), clock.time(), file, settings_.precision == HistoryPrecision::single_precision ? 4 : 8});
+  series.push_back({clock.step(), clock.time(), file, precision});
   std::vector<XdmfStep> steps;
   for (const SeriesStep& s : series) steps.push_back({s.step, s.time, s.file, s.precision});
   const std::string path = (std::filesystem::path(settings_.dir) / (component.name + ".xdmf")).string();

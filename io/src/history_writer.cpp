@@ -24,11 +24,13 @@ namespace {
 constexpr hsize_t max_chunk_bytes = hsize_t(256) << 20;
 
 void write_provenance(hid_t file, const core::Clock& clock, const core::ComponentOutput& component,
-                      const core::Provenance& provenance, const std::string& title, const H5Where& where) {
+                      const core::Provenance& provenance, const std::string& title, bool fixed, const H5Where& where) {
   write_attribute(file, "Conventions", std::string("CF-1.8"), where);
-  write_attribute(file, "title", title.empty() ? "meridian " + component.name + " history" : title, where);
+  const std::string kind = fixed ? " fixed fields" : " history";
+  write_attribute(file, "title", title.empty() ? "meridian " + component.name + kind : title, where);
   write_provenance_attributes(file, provenance, where);
   write_attribute(file, "component", component.name, where);
+  if (fixed) return;  // the same for every step of the run
   write_attribute(file, "step", clock.step(), where);
   write_attribute(file, "model_date", clock.date(), where);
 }
@@ -93,8 +95,9 @@ struct GridCoordinates {
 // time, lat and lon with their CF attributes, and the cell edges as CF bounds (lat_bnds, lon_bnds,
 // (n, bnds = 2), degrees): CDO's conservative remapping and its cell areas need them. SphereGrid
 // gives each edge once, so it has the same bits in both cells it bounds.
+// Without `with_time` (a fixed-fields file) there is no time coordinate.
 GridCoordinates write_grid_coordinates(hid_t file, const core::Clock& clock, const core::SphereGrid& grid, int rank,
-                                       const H5Where& where) {
+                                       bool with_time, const H5Where& where) {
   const int nx = grid.nx(), ny = grid.ny();
   std::vector<double> lat(ny), lon(nx), lat_bnds(2 * std::size_t(ny)), lon_bnds(2 * std::size_t(nx));
   for (int j = 0; j < ny; ++j) {
@@ -108,9 +111,11 @@ GridCoordinates write_grid_coordinates(hid_t file, const core::Clock& clock, con
     lon_bnds[2 * i + 1] = grid.lon_edge_deg(i + 1);
   }
   GridCoordinates c;
-  c.time = make_coordinate(file, "time", {clock.time()}, true, rank, where);
-  describe(c.time.get(), {{"units", "seconds since 0001-01-01 00:00:00"}, {"calendar", "noleap"},
-                          {"standard_name", "time"}, {"long_name", "time"}, {"axis", "T"}}, where);
+  if (with_time) {
+    c.time = make_coordinate(file, "time", {clock.time()}, true, rank, where);
+    describe(c.time.get(), {{"units", "seconds since 0001-01-01 00:00:00"}, {"calendar", "noleap"},
+                            {"standard_name", "time"}, {"long_name", "time"}, {"axis", "T"}}, where);
+  }
   c.lat = make_coordinate(file, "lat", lat, false, rank, where);
   describe(c.lat.get(), {{"units", "degrees_north"}, {"standard_name", "latitude"}, {"long_name", "latitude"},
                          {"axis", "Y"}, {"bounds", "lat_bnds"}}, where);
@@ -155,22 +160,24 @@ H5Dataset write_cell_area(hid_t file, const core::ComponentOutput& component, co
 
 // With `masked`, cells outside the field's coverage hold history_fill_value, named by _FillValue.
 // With `single`, the dataset holds 32-bit floats; netCDF-4 wants _FillValue (and CF the valid range)
-// of the variable's own type, so they are floats too.
+// of the variable's own type, so they are floats too. With `timeless` (a fixed field in its own
+// file) the dataset is ([lev,] lat, lon) and contiguous.
 H5Dataset make_field_dataset(hid_t file, const SelectedField& selected, int ny, int nx, bool masked, bool single,
-                             const H5Where& where) {
+                             bool timeless, const H5Where& where) {
   const core::FieldMetadata& meta = selected.entry->meta;
   const std::string what = "creating field '" + meta.name + "'";
   std::vector<hsize_t> dims = {1}, max = {H5S_UNLIMITED};
+  if (timeless) dims.clear(), max.clear();
   if (selected.nz > 1) dims.push_back(hsize_t(selected.nz));
   dims.push_back(hsize_t(ny));
   dims.push_back(hsize_t(nx));
-  for (std::size_t d = 1; d < dims.size(); ++d) max.push_back(dims[d]);
+  for (std::size_t d = max.size(); d < dims.size(); ++d) max.push_back(dims[d]);
   std::vector<hsize_t> chunk = dims;
   const hsize_t row_bytes = hsize_t(nx) * (single ? sizeof(float) : sizeof(double)) * hsize_t(selected.nz);
   chunk[chunk.size() - 2] = std::clamp<hsize_t>(max_chunk_bytes / row_bytes, 1, hsize_t(ny));
   H5Dataspace space(H5Screate_simple(int(dims.size()), dims.data(), max.data()), where, what);
   H5PropList dcpl(H5Pcreate(H5P_DATASET_CREATE), where, what);
-  check_h5(H5Pset_chunk(dcpl.get(), int(chunk.size()), chunk.data()), where, what);
+  if (!timeless) check_h5(H5Pset_chunk(dcpl.get(), int(chunk.size()), chunk.data()), where, what);
   // Every cell is written at once: prefilling with the fill value would write the data twice.
   check_h5(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), where, what);
   check_h5(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY), where, what);
@@ -211,6 +218,8 @@ std::optional<core::Field> cell_area_block(const core::ComponentOutput& componen
   return block;
 }
 
+std::string fixed_fields_file(const std::string& component) { return component + ".fixed.h5"; }
+
 void write_history_file(const std::string& path, MPI_Comm comm, int writers_per_node, int rank, const core::Clock& clock,
                         const core::ComponentOutput& component, const core::Field* area_block,
                         const core::Provenance& provenance, FieldUse use, const std::string& title,
@@ -219,11 +228,21 @@ void write_history_file(const std::string& path, MPI_Comm comm, int writers_per_
   if (!component.grid) throw core::Error(rank, "history of '" + component.name + "'", "component has no grid");
   const core::SphereGrid& grid = *component.grid;
   const std::vector<SelectedField> fields = select_fields(component, use, comm);
+  const bool timeless = use == FieldUse::fixed;
   H5File file = create_parallel_file(path, comm, writers_per_node, where);
-  write_provenance(file.get(), clock, component, provenance, title, where);
+  write_provenance(file.get(), clock, component, provenance, title, timeless, where);
+  if (use == FieldUse::history_varying) {
+    // CF 1.7 (2.6.3): cell_measures names a variable of another file; associated_files says which.
+    write_attribute(file.get(), "external_variables", std::string("cell_area"), where);
+    std::string associated = "cell_area: " + fixed_fields_file(component.name);
+    for (const SelectedField& f : select_fields(component, FieldUse::fixed, comm))
+      associated += " " + f.entry->meta.name + ": " + fixed_fields_file(component.name);
+    write_attribute(file.get(), "associated_files", associated, where);
+  }
 
-  GridCoordinates coords = write_grid_coordinates(file.get(), clock, grid, rank, where);
-  H5Dataset area = write_cell_area(file.get(), component, area_block, coords, where);
+  GridCoordinates coords = write_grid_coordinates(file.get(), clock, grid, rank, !timeless, where);
+  H5Dataset area;
+  if (use != FieldUse::history_varying) area = write_cell_area(file.get(), component, area_block, coords, where);
 
   // One level dimension per distinct nz > 1: "lev" for the first, "lev_<nz>" for any other.
   std::map<int, H5Dataset> levels;
@@ -239,10 +258,11 @@ void write_history_file(const std::string& path, MPI_Comm comm, int writers_per_
 
   for (const SelectedField& f : fields) {
     // Crash dumps show every cell as it is: the stale values may be what went wrong.
-    const bool masked = use == FieldUse::history && !f.entry->meta.coverage.empty();
-    const bool single = use == FieldUse::history && precision == HistoryPrecision::single_precision;
-    H5Dataset dataset = make_field_dataset(file.get(), f, grid.ny(), grid.nx(), masked, single, where);
-    std::vector<hid_t> scales = {coords.time.get()};
+    const bool masked = is_history(use) && !f.entry->meta.coverage.empty();
+    const bool single = is_history(use) && precision == HistoryPrecision::single_precision;
+    H5Dataset dataset = make_field_dataset(file.get(), f, grid.ny(), grid.nx(), masked, single, timeless, where);
+    std::vector<hid_t> scales;
+    if (!timeless) scales.push_back(coords.time.get());
     if (f.nz > 1) scales.push_back(levels.at(f.nz).get());
     scales.push_back(coords.lat.get());
     scales.push_back(coords.lon.get());
@@ -251,7 +271,7 @@ void write_history_file(const std::string& path, MPI_Comm comm, int writers_per_
     }
     const std::optional<core::Field> block = masked ? masked_block(f, component, rank) : std::nullopt;
     // A dropped block holds nothing of the component: masked like any cell outside its coverage.
-    write_block(dataset.get(), 1, block ? &*block : f.entry->field, component.decomposition, where,
+    write_block(dataset.get(), timeless ? 0 : 1, block ? &*block : f.entry->field, component.decomposition, where,
                 [masked](int) { return masked ? history_fill_value : 0.0; }, single);
   }
   // Close the datasets before the file so that its close (collective) flushes everything.

@@ -19,6 +19,11 @@ namespace meridian::io {
 // file cost as much as writing the fields: a fresh allocation and page faults). Local.
 std::optional<core::Field> cell_area_block(const core::ComponentOutput& component);
 
+// "<component>.fixed.h5": the component's fixed fields and cell_area, once per run, where
+// output.fixed_fields = own_file (FieldUse::fixed); its history files (FieldUse::history_varying)
+// then name it in the global attribute associated_files and hold neither.
+std::string fixed_fields_file(const std::string& component);
+
 // Writes `component`'s output fields (or those `use` selects) at `clock`'s time to `path` (created or
 // truncated), every rank its own block; `area` is cell_area_block(component) (null where it is empty).
 // Returns once the file is closed. Collective over `comm`; `rank` is for errors. A non-empty `title`

@@ -60,7 +60,7 @@ bool inside(const std::string& file, const std::string& dir) {
 
 std::vector<std::string> OutputFolder::meridian_files(const std::string& dir) {
   static const std::regex names(
-      R"((config\.ini|status\.txt|diagnostics\.csv|timing\.csv|[A-Za-z0-9_]+\.xdmf|[A-Za-z0-9_]+_[0-9]{6,}\.h5)(\.tmp)?)");
+      R"((config\.ini|status\.txt|diagnostics\.csv|timing\.csv|[A-Za-z0-9_]+\.xdmf|[A-Za-z0-9_]+_[0-9]{6,}\.h5|[A-Za-z0-9_]+\.fixed\.h5)(\.tmp)?)");
   std::vector<std::string> found;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {

@@ -20,16 +20,26 @@ std::string coordinate_item(const std::string& file, const std::string& name, in
          "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">" + file + ":/" + name + "</DataItem>\n";
 }
 
-// A field with levels is (1, nz, ny, nx) in the file: select its lowest level as (1, ny, nx).
-std::string field_item(const std::string& file, int precision, const XdmfField& field, int nx, int ny) {
-  const std::string dims = "1 " + std::to_string(ny) + " " + std::to_string(nx);
+// A field with levels is (1, nz, ny, nx) in the file: select its lowest level as (1, ny, nx). A
+// fixed field is (ny, nx) in its own file, reshaped to (1, ny, nx) by an identity Function (ParaView
+// reads a plain (ny, nx) item on this mesh as zeros), or (nz, ny, nx), its lowest level selected.
+std::string field_item(const std::string& step_file, int step_precision, const XdmfField& field, int nx, int ny) {
+  const bool fixed = !field.fixed_file.empty();
+  const std::string file = fixed ? field.fixed_file : step_file;
+  const int precision = fixed ? field.fixed_precision : step_precision;
+  const std::string plane = std::to_string(ny) + " " + std::to_string(nx);
+  const std::string dims = fixed ? plane : "1 " + plane;
   const std::string data = "NumberType=\"Float\" Precision=\"" + std::to_string(precision) +
                            "\" Format=\"HDF\">" + file + ":/" + field.name;
+  if (field.nz <= 1 && fixed)
+    return "          <DataItem ItemType=\"Function\" Function=\"$0\" Dimensions=\"1 " + plane + "\">\n"
+           "            <DataItem Dimensions=\"" + plane + "\" " + data + "</DataItem>\n          </DataItem>\n";
   if (field.nz <= 1) return "          <DataItem Dimensions=\"" + dims + "\" " + data + "</DataItem>\n";
-  const std::string full = "1 " + std::to_string(field.nz) + " " + dims.substr(2);
-  return "          <DataItem ItemType=\"HyperSlab\" Dimensions=\"" + dims + "\">\n"
-         "            <DataItem Dimensions=\"3 4\" Format=\"XML\">0 0 0 0  1 1 1 1  1 1 " +
-         std::to_string(ny) + " " + std::to_string(nx) + "</DataItem>\n            <DataItem Dimensions=\"" + full +
+  const std::string full = (fixed ? "" : "1 ") + std::to_string(field.nz) + " " + plane;
+  const std::string slab = fixed ? "\"3 3\" Format=\"XML\">0 0 0  1 1 1  1 " + plane
+                                 : "\"3 4\" Format=\"XML\">0 0 0 0  1 1 1 1  1 1 " + plane;
+  return "          <DataItem ItemType=\"HyperSlab\" Dimensions=\"1 " + plane + "\">\n"
+         "            <DataItem Dimensions=" + slab + "</DataItem>\n            <DataItem Dimensions=\"" + full +
          "\" " + data + "</DataItem>\n          </DataItem>\n";
 }
 
@@ -94,13 +104,15 @@ std::optional<std::pair<double, int>> usable_time(const std::string& path, int n
       !dataset_has_shape(file.get(), "lat", {hsize_t(ny)}, where))
     return std::nullopt;
   for (const XdmfField& f : fields) {
+    if (!f.fixed_file.empty()) continue;
     std::vector<hsize_t> shape = {1, hsize_t(ny), hsize_t(nx)};
     if (f.nz > 1) shape.insert(shape.begin() + 1, hsize_t(f.nz));
     if (!dataset_has_shape(file.get(), f.name, shape, where)) return std::nullopt;
   }
   int precision = 8;
-  if (!fields.empty()) {
-    H5Dataset first(H5Dopen2(file.get(), fields.front().name.c_str(), H5P_DEFAULT), where, "opening a field");
+  const auto in_steps = std::find_if(fields.begin(), fields.end(), [](const XdmfField& f) { return f.fixed_file.empty(); });
+  if (in_steps != fields.end()) {
+    H5Dataset first(H5Dopen2(file.get(), in_steps->name.c_str(), H5P_DEFAULT), where, "opening a field");
     H5Datatype type(H5Dget_type(first.get()), where, "reading a field's type");
     precision = int(H5Tget_size(type.get()));
   }

@@ -16,11 +16,16 @@ struct XdmfStep {
 struct XdmfField {
   std::string name;
   int nz = 1;  // fields with levels show their lowest level (a HyperSlab)
+  // Non-empty: the field is not in the step files but in this one (a fixed-fields file, dataset
+  // ([nz,] ny, nx) with `fixed_precision` bytes per value), the same at every step.
+  std::string fixed_file{};
+  int fixed_precision = 8;
 };
 
 // The document: a temporal collection with, per step, a 3DRectMesh of Dimensions "1 ny nx" with
 // VXVYVZ geometry (lon, lat, one z = 0) and one node-centred attribute per field referencing
-// "<file>:/<field>", whose dataset is (1, ny, nx) (or (1, nz, ny, nx), read through a HyperSlab).
+// "<file>:/<field>", whose dataset is (1, ny, nx) (or (1, nz, ny, nx), read through a HyperSlab), or
+// "<fixed_file>:/<field>", (ny, nx) (or (nz, ny, nx)).
 std::string xdmf_document(const std::string& component, int nx, int ny, const std::vector<XdmfStep>& steps,
                           const std::vector<XdmfField>& fields);
 
@@ -28,7 +33,7 @@ std::string xdmf_document(const std::string& component, int nx, int ny, const st
 void write_text_atomically(const std::string& path, const std::string& text);
 
 // History files "<component>_<step>.h5" already in `dir` with step < `before` that hold every field
-// with the shape the document will state: what a restarted run's XDMF must list besides its own
+// (but those with a fixed_file) with the shape the document will state: what a restarted run's XDMF must list besides its own
 // files. Files that do not qualify are left out. Local.
 std::vector<XdmfStep> existing_history(const std::string& dir, const std::string& component, long long before,
                                        int nx, int ny, const std::vector<XdmfField>& fields);

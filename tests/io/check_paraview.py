@@ -1,6 +1,7 @@
 """Run with pvpython: ParaView's XDMF reader opens an ocean.xdmf (check_clients.sh) and must show the
 cells a field does not cover as NaN, outside its colour range: ParaView draws NaN in its NaN colour.
-Usage: pvpython check_paraview.py OCEAN_XDMF FIELD MISSING_CELLS"""
+With RANGE (LOW:HIGH) the field's range must be exactly that.
+Usage: pvpython check_paraview.py OCEAN_XDMF FIELD MISSING_CELLS [RANGE]"""
 import math
 import sys
 
@@ -18,6 +19,8 @@ missing = sum(1 for n in range(values.GetNumberOfTuples()) if math.isnan(values.
 problems = []
 if not (math.isfinite(low) and math.isfinite(high) and high < 1e30):
     problems.append(f"{field} colour range {low}..{high} is not the range of the data")
+if len(sys.argv) > 4 and [low, high] != [float(v) for v in sys.argv[4].split(":")]:
+    problems.append(f"{field} range {low}..{high}, want {sys.argv[4]}")
 if missing != want_missing:
     problems.append(f"{field}: {missing} NaN points, want {want_missing}")
 print("\n".join(problems) if problems else f"paraview: {field} range {low}..{high}, {missing} NaN points")

@@ -26,6 +26,7 @@ struct FakeFieldSpec {
   bool restart = true;
   bool output = true;
   std::string coverage{};  // FieldMetadata::coverage
+  std::string fixed_by{};  // FieldMetadata::fixed_by
 };
 
 class FakeComponent {
@@ -37,7 +38,7 @@ class FakeComponent {
       fields_.push_back(std::make_unique<core::Field>(s.name, decomp_, halo, s.nz));
       meta_.push_back({.name = s.name, .units = "K", .long_name = "test field " + s.name,
                        .standard_name = s.name == "t" ? "air_temperature" : "", .restart = s.restart,
-                       .output = s.output, .coverage = s.coverage});
+                       .output = s.output, .coverage = s.coverage, .fixed_by = s.fixed_by});
     }
   }
   // Owned cells get cell_code(..., salt); the halo gets `halo_value`.

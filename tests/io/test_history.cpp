@@ -365,3 +365,54 @@ TEST_CASE("the number of writers per node changes who writes, not what is writte
     }
   }
 }
+
+TEST_CASE("output.fixed_fields = own_file writes cell_area and the fixed fields once, in their own file",
+          "[history][fixed]") {
+  test::TempDir dir(test::world());
+  const std::vector<test::FakeFieldSpec> specs = {
+      {"t", 1, true, true, "frac"}, {"frac", 1, false, true, "", "grid.mask"}, {"q", 2, true, true}};
+  FakeComponent ocn(test::world(), "ocean", 24, 12, specs, 1, core::ProcessGrid{test::world_size(), 1});
+  fill_thirds(ocn);
+  io::OutputSettings own{dir.path() + "/own"};
+  own.fixed_fields = io::FixedFields::own_file;
+  io::Hdf5Output alone(test::world(), {dir.path() + "/every"}, test::provenance_for_world());
+  io::Hdf5Output split(test::world(), own, test::provenance_for_world());
+  alone.write_history(core::Clock(1800.0, 10, 4), {ocn.output()});
+  split.write_history(core::Clock(1800.0, 10, 4), {ocn.output()});
+  // Once per run: a second output does not write it again.
+  const std::string fixed = dir.path() + "/own/ocean.fixed.h5", kept = dir.path() + "/fixed.h5";
+  if (test::world_rank() == 0) std::filesystem::rename(fixed, kept);
+  MPI_Barrier(test::world());
+  split.write_history(core::Clock(1800.0, 10, 8), {ocn.output()});
+  if (test::world_rank() != 0) return;
+  CHECK_FALSE(std::filesystem::exists(fixed));
+  const std::string every_path = dir.path() + "/every/ocean_000004.h5";
+  io::H5File every = io::open_serial_file(every_path, {0, every_path});
+  {
+    // cell_area and frac as (lat, lon), the every_file values; no time.
+    io::H5File constant = io::open_serial_file(kept, {0, kept});
+    CHECK_FALSE(io::has_link(constant.get(), "time", {0, kept}));
+    CHECK_FALSE(io::has_link(constant.get(), "t", {0, kept}));
+    for (const char* field : {"cell_area", "frac"}) {
+      INFO(field);
+      std::vector<hsize_t> dims, every_dims;
+      CHECK(read_all(constant.get(), field, dims) == read_all(every.get(), field, every_dims));
+      CHECK(dims == std::vector<hsize_t>{12, 24});
+    }
+  }
+  for (long long step : {4, 8}) {
+    const std::string path = dir.path() + "/own/ocean_00000" + std::to_string(step) + ".h5";
+    INFO(path);
+    io::H5File history = io::open_serial_file(path, {0, path});
+    const io::H5Where where{0, path};
+    CHECK_FALSE(io::has_link(history.get(), "cell_area", where));
+    CHECK_FALSE(io::has_link(history.get(), "frac", where));
+    CHECK(io::read_string_attribute(history.get(), "external_variables", where) == "cell_area");
+    CHECK(io::read_string_attribute(history.get(), "associated_files", where) ==
+          "cell_area: ocean.fixed.h5 frac: ocean.fixed.h5");
+    for (const char* field : {"t", "q"}) {
+      std::size_t bytes = 0, every_bytes = 0;
+      CHECK(stored_bytes(history.get(), field, bytes) == stored_bytes(every.get(), field, every_bytes));
+    }
+  }
+}

@@ -1,7 +1,8 @@
 // Writes a small sample output directory for the client checks (check_clients.sh): 3 history steps
 // of 2 components (atmosphere 36x18 with a 3-level field, ocean 24x12 whose "ice" covers only the
 // cells where "frac" > 0: frac is 0 west of 60 degrees east) and one restart.
-// Usage: mpirun -n 2 io_write_sample DIR [single]   (single: output.precision = single)
+// Usage: mpirun -n 2 io_write_sample DIR [single] [fixed]
+//   single: output.precision = single; fixed: output.fixed_fields = own_file, frac fixed for the run
 #include <mpi.h>
 
 #include <cmath>
@@ -56,14 +57,23 @@ int main(int argc, char** argv) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   try {
-    const bool single = argc == 3 && std::string(argv[2]) == "single";
-    if (argc != 2 && !single) throw core::ConfigError(rank, "io_write_sample", "usage: io_write_sample DIR [single]");
+    bool single = false, fixed = false;
+    for (int a = 2; a < argc; ++a) {
+      const std::string option = argv[a];
+      if (option != "single" && option != "fixed")
+        throw core::ConfigError(rank, "io_write_sample", "usage: io_write_sample DIR [single] [fixed]");
+      (option == "single" ? single : fixed) = true;
+    }
+    if (argc < 2) throw core::ConfigError(rank, "io_write_sample", "usage: io_write_sample DIR [single] [fixed]");
     Sample atm(MPI_COMM_WORLD, "atmosphere", 36, 18, {{"t_atm", 1}, {"q", 3}});
     Sample ocn(MPI_COMM_WORLD, "ocean", 24, 12, {{"sst", 1}, {"ice", 1}, {"frac", 1}});
     ocn.out.fields[1].meta.coverage = "frac";
+    if (fixed) ocn.out.fields[2].meta.fixed_by = "grid.mask";
     const io::HistoryPrecision precision =
         single ? io::HistoryPrecision::single_precision : io::HistoryPrecision::double_precision;
-    io::Hdf5Output out(MPI_COMM_WORLD, {argv[1], 2, true, precision},
+    io::OutputSettings settings{argv[1], 2, true, precision};
+    if (fixed) settings.fixed_fields = io::FixedFields::own_file;
+    io::Hdf5Output out(MPI_COMM_WORLD, settings,
                        {"0.1.0", "sample", "[run]\ndt = 3600\n", "d1", size, "sample"});
     for (long long step : {24, 48, 72}) {
       atm.fill(step);

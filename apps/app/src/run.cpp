@@ -103,7 +103,10 @@ int run_program(int argc, char** argv, const Registry& registry, MPI_Comm world)
                                              : io::HistoryPrecision::double_precision;
   io::Hdf5Output sink(world,
                       io::OutputSettings{dir, int(config.integer("restart.keep")), true, precision,
-                                         int(config.integer("output.writers_per_node"))},
+                                         int(config.integer("output.writers_per_node")),
+                                         config.text("output.fixed_fields") == "own_file"
+                                             ? io::FixedFields::own_file
+                                             : io::FixedFields::every_file},
                       provenance);
   driver.restore(sink);
   if (folder.continues()) sink.adopt_restarts(driver.clock().step());

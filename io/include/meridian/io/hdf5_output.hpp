@@ -24,6 +24,14 @@ enum class HistoryPrecision {
   single_precision,  // 32-bit: each value rounded to the nearest float (half the bytes, as FMS "packing")
 };
 
+// Where a history file's fields that do not change during the run (cell_area, and the output fields
+// with metadata.fixed_by: land-sea fractions) are written.
+enum class FixedFields {
+  every_file,  // in every history file: each file stands alone
+  own_file,    // once per run, in <dir>/<component>.fixed.h5, named by each history file (CF
+               // external_variables and associated_files): at 0.25 degrees most of the bytes
+};
+
 struct OutputSettings {
   std::string dir;            // created (with parents) by rank 0 if missing
   int restart_keep = 2;       // newest restart files of this run kept; older ones are deleted; 0 keeps all
@@ -31,6 +39,7 @@ struct OutputSettings {
   HistoryPrecision precision = HistoryPrecision::double_precision;  // of history fields (output.precision)
   int writers_per_node = 8;   // ranks per node that aggregate collective writes (0 = MPI-IO's default):
                               // output.writers_per_node, core/src/driver_options.cpp
+  FixedFields fixed_fields = FixedFields::every_file;  // output.fixed_fields
 };
 
 // What a restart file holds besides the fields: enough to set up a run before any component.
@@ -70,6 +79,7 @@ class Hdf5Output : public core::OutputSink {
   Hdf5Output(MPI_Comm run_comm, OutputSettings settings, core::Provenance provenance);
 
   // One file per component, <dir>/<component>_<step>.h5, then <dir>/<component>.xdmf. Collective.
+  // With FixedFields::own_file, the first call of this object also writes <dir>/<component>.fixed.h5.
   void write_history(const core::Clock& clock, const std::vector<core::ComponentOutput>& components) override;
   // <dir>/restart_<step>.h5, fsync'ed and renamed into place; then deletes the oldest of this run's
   // restart files (and adopted ones) beyond restart_keep, never another run's. Collective.
@@ -114,6 +124,7 @@ class Hdf5Output : public core::OutputSink {
   core::Provenance provenance_;
   std::map<std::string, std::vector<SeriesStep>> series_;  // rank 0: history files per component
   std::map<std::string, AreaBlock> areas_;                   // per component
+  std::map<std::string, bool> fixed_written_;                // per component: its .fixed.h5 of this run
   std::vector<std::pair<long long, std::string>> own_restarts_;  // rank 0: (step, path) this run may prune
 };
 
