@@ -372,13 +372,20 @@ std::size_t Driver::field_bytes_per_rank() {
   return bytes;
 }
 
-std::size_t Driver::history_bytes_per_output() {
+std::size_t Driver::history_bytes_per_output(std::size_t* fixed_once) {
   const std::size_t value_bytes = config_.text("output.precision") == "single" ? sizeof(float) : sizeof(double);
-  const bool fixed_once = config_.text("output.fixed_fields") == "own_file";  // written once, not per output
-  std::size_t bytes = 0;
-  for (const Slot& s : slots_)
-    for (std::size_t k = 0; k < s.info.fields.size(); ++k)
-      if (s.info.fields[k].output && !(fixed_once && !s.info.fields[k].fixed_by.empty())) bytes += std::size_t(s.grid->nx()) * s.grid->ny() * s.info.nz[k] * value_bytes;
+  const bool own_file = config_.text("output.fixed_fields") == "own_file";  // written once, not per output
+  std::size_t bytes = 0, once = 0;
+  for (const Slot& s : slots_) {
+    const std::size_t cells = std::size_t(s.grid->nx()) * s.grid->ny();
+    (own_file ? once : bytes) += cells * sizeof(double);  // cell areas stay double
+    for (std::size_t k = 0; k < s.info.fields.size(); ++k) {
+      if (!s.info.fields[k].output) continue;
+      const std::size_t field = cells * s.info.nz[k] * value_bytes;
+      (own_file && !s.info.fields[k].fixed_by.empty() ? once : bytes) += field;
+    }
+  }
+  if (fixed_once) *fixed_once = once;
   return bytes;
 }
 

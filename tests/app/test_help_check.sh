@@ -35,7 +35,17 @@ cat "$tmp/check.txt"
 grep -q "configuration is valid" "$tmp/check.txt" || fail "--check did not say the configuration is valid"
 grep -q "ranks         3, 3x1 process grid" "$tmp/check.txt" || fail "--check did not print the decomposition"
 grep -qE "memory +[0-9.]+ MiB" "$tmp/check.txt" || fail "--check did not print memory per rank"
-grep -qE "history +5 outputs of [0-9.]+ MiB" "$tmp/check.txt" || fail "--check did not print the output volume"
+# Per output, default.ini writes 8 fields and 3 cell-area arrays of 72 x 36 doubles; with own_file the
+# areas and the 2 fractions go once per run into the fixed-fields files instead.
+mib() { awk -v b="$1" 'BEGIN { printf "%.2f", b / 1048576 }'; }
+cells=$((72 * 36))
+grep -qF "history       5 outputs of $(mib $((11 * 8 * cells))) MiB" "$tmp/check.txt" ||
+  fail "--check did not print the output volume of 8 fields and 3 cell areas"
+if grep -q "fixed fields once" "$tmp/check.txt"; then fail "--check printed fixed fields for every_file"; fi
+"$mpiexec" -q -n 1 "$bin" --config "$src/configs/default.ini" --output.fixed_fields=own_file --check >"$tmp/check_fixed.txt"
+grep -qF "history       5 outputs of $(mib $((6 * 8 * cells))) MiB" "$tmp/check_fixed.txt" &&
+  grep -qF "and $(mib $((5 * 8 * cells))) MiB of fixed fields once" "$tmp/check_fixed.txt" ||
+  { cat "$tmp/check_fixed.txt"; fail "--check with own_file did not split the volume into per output and once"; }
 grep -qE "^  time steps    atmosphere 1800 s \(stable up to [0-9.e+]+ s\), ocean 3600 s \(stable up to [0-9.e+]+ s\), land 1800 s \(no stability limit\)$" \
   "$tmp/check.txt" || fail "--check did not print each component's step and its stable limit"
 grep -q "^  couplings     8:$" "$tmp/check.txt" || fail "--check did not count the 8 couplings of default.ini"

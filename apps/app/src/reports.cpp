@@ -49,7 +49,8 @@ void print_check(std::ostream* out, core::Driver& driver, const core::Config& co
   const double mib = 1024.0 * 1024.0;
   const long long steps = config.integer("run.steps"), every = config.integer("output.every");
   const long long outputs = every > 0 ? steps / every + 1 : 0;
-  const double per_output = double(driver.history_bytes_per_output()) / mib;
+  std::size_t fixed_once = 0;
+  const double per_output = double(driver.history_bytes_per_output(&fixed_once)) / mib;
   char buf[256];
   *out << "configuration is valid\n";
   *out << "  grid          " << config.integer("grid.nx") << " x " << config.integer("grid.ny")
@@ -60,6 +61,11 @@ void print_check(std::ostream* out, core::Driver& driver, const core::Config& co
   std::snprintf(buf, sizeof buf, "  history       %lld outputs of %.2f MiB = %.2f MiB in %s\n", outputs, per_output,
                 per_output * double(outputs), config.text("output.dir").c_str());
   *out << buf;
+  if (outputs > 0 && fixed_once > 0) {
+    std::snprintf(buf, sizeof buf, "                and %.2f MiB of fixed fields once (output.fixed_fields = own_file)\n",
+                  double(fixed_once) / mib);
+    *out << buf;
+  }
   std::snprintf(buf, sizeof buf, "  run           %lld steps of %g s = %.3g days\n", steps, config.real("run.dt"),
                 double(steps) * config.real("run.dt") / 86400.0);
   *out << buf;

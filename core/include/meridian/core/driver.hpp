@@ -119,9 +119,12 @@ class Driver {
   const std::vector<Split>& splits() const noexcept { return splits_; }
   // Total energy (J), by the reproducible sum: the same bits on any rank count. Collective.
   double total_energy() const;
-  // Bytes of field storage on this rank, and of one history output of all components.
+  // Bytes of field storage on this rank, and of one history output of all components (the values
+  // of the output fields and each component's cell areas, 8 bytes a cell); `fixed_once` gets the
+  // bytes written once per run instead (output.fixed_fields = own_file: the areas and the fields
+  // fixed for the run), 0 otherwise.
   std::size_t field_bytes_per_rank();
-  std::size_t history_bytes_per_output();
+  std::size_t history_bytes_per_output(std::size_t* fixed_once = nullptr);
 
  private:
   void write_diagnostics();
