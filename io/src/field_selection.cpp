@@ -4,16 +4,22 @@
 
 namespace meridian::io {
 
+bool selects(FieldUse use, const core::FieldMetadata& meta) {
+  const bool fixed = !meta.fixed_by.empty();
+  switch (use) {
+    case FieldUse::history: return meta.output;
+    case FieldUse::history_varying: return meta.output && !fixed;
+    case FieldUse::fixed: return meta.output && fixed;
+    case FieldUse::restart: return meta.restart;
+    case FieldUse::all: return true;
+  }
+  return false;
+}
+
 std::vector<SelectedField> select_fields(const core::ComponentOutput& component, FieldUse use, MPI_Comm comm) {
   std::vector<SelectedField> selected;
   for (const core::FieldEntry& entry : component.fields) {
-    const bool fixed = !entry.meta.fixed_by.empty();
-    bool wanted = use == FieldUse::all;
-    if (use == FieldUse::restart) wanted = entry.meta.restart;
-    if (use == FieldUse::history) wanted = entry.meta.output;
-    if (use == FieldUse::history_varying) wanted = entry.meta.output && !fixed;
-    if (use == FieldUse::fixed) wanted = entry.meta.output && fixed;
-    if (wanted) selected.push_back({&entry, entry.field ? entry.field->nz() : 0});
+    if (selects(use, entry.meta)) selected.push_back({&entry, entry.field ? entry.field->nz() : 0});
   }
   std::vector<int> local(selected.size()), agreed(selected.size());
   for (std::size_t n = 0; n < selected.size(); ++n) local[n] = selected[n].nz;

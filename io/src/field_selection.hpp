@@ -24,6 +24,9 @@ inline bool is_history(FieldUse use) {
   return use == FieldUse::history || use == FieldUse::history_varying || use == FieldUse::fixed;
 }
 
+// Whether `use` writes a field with metadata `meta`. Local.
+bool selects(FieldUse use, const core::FieldMetadata& meta);
+
 // The fields `use` selects (output, restart or all of them), in the component's
 // order. A rank outside the component has null Field pointers, so nz is the MAX over `comm`: the
 // datasets must have the same shape on every rank. Collective over `comm`.

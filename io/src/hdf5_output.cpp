@@ -28,15 +28,17 @@ void agree_on(core::Provenance& p, MPI_Comm comm) {
 }
 
 // A generous estimate of a file's size: the raw data plus room for metadata and the config attribute.
-unsigned long long file_bytes(const std::vector<const core::ComponentOutput*>& components, bool restart, bool all,
+// (Values counted as doubles, levels as this rank sees them, cell_area where the file holds it.)
+unsigned long long file_bytes(const std::vector<const core::ComponentOutput*>& components, FieldUse use,
                               const core::Provenance& provenance) {
   unsigned long long bytes = (256ULL << 10) + 2 * provenance.config_ini.size();
+  const bool area = use == FieldUse::history || use == FieldUse::fixed || use == FieldUse::all;
   for (const core::ComponentOutput* c : components) {
     if (!c->grid) continue;
-    for (const core::FieldEntry& f : c->fields) {
-      if (all || (restart ? f.meta.restart : f.meta.output))
-        bytes += 8ULL * (f.field ? f.field->nz() : 1) * c->grid->nx() * c->grid->ny();
-    }
+    const unsigned long long cells = 1ULL * c->grid->nx() * c->grid->ny();
+    if (area) bytes += 8 * cells;
+    for (const core::FieldEntry& f : c->fields)
+      if (selects(use, f.meta)) bytes += 8 * cells * (f.field ? f.field->nz() : 1);
   }
   return bytes;
 }
@@ -115,7 +117,7 @@ void Hdf5Output::write_history(const core::Clock& clock, const std::vector<core:
           (std::filesystem::path(settings_.dir) / fixed_fields_file(component.name)).string();
       const std::string temporary = temporary_path(fixed_path);
       write_safely(
-          comm_.get(), temporary, fixed_path, file_bytes({&component}, false, false, provenance_),
+          comm_.get(), temporary, fixed_path, file_bytes({&component}, FieldUse::fixed, provenance_),
           [&] {
             write_history_file(temporary, comm_.get(), settings_.writers_per_node, comm_.rank(), clock, component,
                                area_block(component), provenance_, FieldUse::fixed, "", settings_.precision);
@@ -126,7 +128,8 @@ void Hdf5Output::write_history(const core::Clock& clock, const std::vector<core:
     const std::string final_path = step_file_path(settings_.dir, component.name, clock.step());
     const std::string temporary = temporary_path(final_path);
     write_safely(
-        comm_.get(), temporary, final_path, file_bytes({&component}, false, false, provenance_),
+        comm_.get(), temporary, final_path,
+        file_bytes({&component}, own_file ? FieldUse::history_varying : FieldUse::history, provenance_),
         [&] {
           write_history_file(temporary, comm_.get(), settings_.writers_per_node, comm_.rank(), clock, component,
                              own_file ? nullptr : area_block(component), provenance_,
@@ -185,7 +188,7 @@ std::string Hdf5Output::write_restart(const core::Clock& clock, const std::vecto
   std::vector<const core::ComponentOutput*> all;
   for (const core::ComponentOutput& c : components) all.push_back(&c);
   write_safely(
-      comm_.get(), temporary, final_path, file_bytes(all, true, false, provenance_),
+      comm_.get(), temporary, final_path, file_bytes(all, FieldUse::restart, provenance_),
       [&] { write_restart_file(temporary, comm_.get(), settings_.writers_per_node, comm_.rank(), clock, components, settings, provenance_); },
       [&] { rename_into_place(temporary, final_path, true); });
   on_rank0(comm_.get(), [&] {
@@ -225,7 +228,7 @@ std::vector<std::string> Hdf5Output::write_crash_dump(const core::Clock& clock,
     const std::string temporary = temporary_path(final_path);
     const std::string title = "meridian " + component.name + " CRASH DUMP (not a history file): " + reason;
     write_safely(
-        comm_.get(), temporary, final_path, file_bytes({&component}, false, true, provenance_),
+        comm_.get(), temporary, final_path, file_bytes({&component}, FieldUse::all, provenance_),
         [&] {
           write_history_file(temporary, comm_.get(), settings_.writers_per_node, comm_.rank(), clock, component, area_block(component), provenance_,
                              FieldUse::all, title);

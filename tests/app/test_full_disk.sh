@@ -21,9 +21,11 @@ steps=400
 common=(--config "$src/configs/default.ini" --grid.nx=144 --grid.ny=72 --run.steps=$steps --restart.keep=100
         --diagnostics.every=10)
 
-for kind in history restart; do  # restart last: its files are resumed below
+for kind in history fixed restart; do  # restart last: its files are resumed below
   rm -rf "${disk:?}"/*
-  if [[ $kind == restart ]]; then opts=(--output.every=0 --restart.every=20); else opts=(--output.every=10 --restart.every=40); fi
+  opts=(--output.every=10 --restart.every=40)
+  [[ $kind == restart ]] && opts=(--output.every=0 --restart.every=20)
+  [[ $kind == fixed ]] && opts+=(--output.fixed_fields=own_file)  # history files and <component>.fixed.h5
   status=0
   SECONDS=0
   timeout -k 5 120 "$mpiexec" -q -n 3 "$bin" "${common[@]}" "${opts[@]}" --output.dir="$disk/run" \
@@ -31,7 +33,8 @@ for kind in history restart; do  # restart last: its files are resumed below
   cat "$tmp/$kind.err"
   [[ $status -eq 4 ]] || fail "$kind: exit status $status after ${SECONDS}s, expected 4"
   [[ $(grep -c . "$tmp/$kind.err") -eq 1 ]] || fail "$kind: expected exactly one line on stderr"
-  grep -q "meridian: error: cannot write '$disk/run/${kind/history/[a-z]*}_[0-9]*.h5': No space left on device" "$tmp/$kind.err" \
+  named=$kind; [[ $kind == restart ]] || named='[a-z]*'
+  grep -q "meridian: error: cannot write '$disk/run/${named}_[0-9]*.h5': No space left on device" "$tmp/$kind.err" \
     || fail "$kind: message does not name the $kind file and 'No space left on device'"
   leftovers=$(find "$disk/run" -name '*.tmp' -o -name '*.reserve')
   [[ -z "$leftovers" ]] || fail "$kind: temporary files left behind: $leftovers"
