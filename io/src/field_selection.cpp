@@ -7,11 +7,16 @@ namespace meridian::io {
 bool selects(FieldUse use, const core::FieldMetadata& meta) {
   const bool fixed = !meta.fixed_by.empty();
   switch (use) {
-    case FieldUse::history: return meta.output;
-    case FieldUse::history_varying: return meta.output && !fixed;
-    case FieldUse::fixed: return meta.output && fixed;
-    case FieldUse::restart: return meta.restart;
-    case FieldUse::all: return true;
+    case FieldUse::history:
+      return meta.output;
+    case FieldUse::history_varying:
+      return meta.output && !fixed;
+    case FieldUse::fixed:
+      return meta.output && fixed;
+    case FieldUse::restart:
+      return meta.restart;
+    case FieldUse::all:
+      return true;
   }
   return false;
 }

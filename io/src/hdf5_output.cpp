@@ -137,7 +137,8 @@ void Hdf5Output::write_history(const core::Clock& clock, const std::vector<core:
         },
         [&] {
           rename_into_place(temporary, final_path, false);
-          if (settings_.write_xdmf) update_xdmf(clock, component, std::filesystem::path(final_path).filename().string());
+          if (settings_.write_xdmf)
+            update_xdmf(clock, component, std::filesystem::path(final_path).filename().string());
         });
   }
 }
@@ -159,7 +160,8 @@ void Hdf5Output::update_xdmf(const core::Clock& clock, const core::ComponentOutp
   for (const core::FieldEntry& entry : component.fields) {
     if (!entry.meta.output) continue;
     XdmfField f{entry.meta.name, entry.field ? entry.field->nz() : 1};
-    if (own_file && !entry.meta.fixed_by.empty()) f.fixed_file = fixed_fields_file(component.name), f.fixed_precision = precision;
+    if (own_file && !entry.meta.fixed_by.empty())
+      f.fixed_file = fixed_fields_file(component.name), f.fixed_precision = precision;
     fields.push_back(f);
   }
   const int nx = component.grid->nx(), ny = component.grid->ny();
@@ -189,7 +191,10 @@ std::string Hdf5Output::write_restart(const core::Clock& clock, const std::vecto
   for (const core::ComponentOutput& c : components) all.push_back(&c);
   write_safely(
       comm_.get(), temporary, final_path, file_bytes(all, FieldUse::restart, provenance_),
-      [&] { write_restart_file(temporary, comm_.get(), settings_.writers_per_node, comm_.rank(), clock, components, settings, provenance_); },
+      [&] {
+        write_restart_file(temporary, comm_.get(), settings_.writers_per_node, comm_.rank(), clock, components,
+                           settings, provenance_);
+      },
       [&] { rename_into_place(temporary, final_path, true); });
   on_rank0(comm_.get(), [&] {
     // Only this run's files (and those of the run it continues) count: another run's restarts, or a
@@ -230,8 +235,8 @@ std::vector<std::string> Hdf5Output::write_crash_dump(const core::Clock& clock,
     write_safely(
         comm_.get(), temporary, final_path, file_bytes({&component}, FieldUse::all, provenance_),
         [&] {
-          write_history_file(temporary, comm_.get(), settings_.writers_per_node, comm_.rank(), clock, component, area_block(component), provenance_,
-                             FieldUse::all, title);
+          write_history_file(temporary, comm_.get(), settings_.writers_per_node, comm_.rank(), clock, component,
+                             area_block(component), provenance_, FieldUse::all, title);
         },
         [&] { rename_into_place(temporary, final_path, false); });
     written.push_back(final_path);

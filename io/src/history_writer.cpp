@@ -113,8 +113,13 @@ GridCoordinates write_grid_coordinates(hid_t file, const core::Clock& clock, con
   GridCoordinates c;
   if (with_time) {
     c.time = make_coordinate(file, "time", {clock.time()}, true, rank, where);
-    describe(c.time.get(), {{"units", "seconds since 0001-01-01 00:00:00"}, {"calendar", "noleap"},
-                            {"standard_name", "time"}, {"long_name", "time"}, {"axis", "T"}}, where);
+    describe(c.time.get(),
+             {{"units", "seconds since 0001-01-01 00:00:00"},
+              {"calendar", "noleap"},
+              {"standard_name", "time"},
+              {"long_name", "time"},
+              {"axis", "T"}},
+             where);
   }
   c.lat = make_coordinate(file, "lat", lat, false, rank, where);
   describe(c.lat.get(), {{"units", "degrees_north"}, {"standard_name", "latitude"}, {"long_name", "latitude"},
@@ -220,8 +225,8 @@ std::optional<core::Field> cell_area_block(const core::ComponentOutput& componen
 
 std::string fixed_fields_file(const std::string& component) { return component + ".fixed.h5"; }
 
-void write_history_file(const std::string& path, MPI_Comm comm, int writers_per_node, int rank, const core::Clock& clock,
-                        const core::ComponentOutput& component, const core::Field* area_block,
+void write_history_file(const std::string& path, MPI_Comm comm, int writers_per_node, int rank,
+                        const core::Clock& clock, const core::ComponentOutput& component, const core::Field* area_block,
                         const core::Provenance& provenance, FieldUse use, const std::string& title,
                         HistoryPrecision precision) {
   const H5Where where{rank, path};
@@ -271,8 +276,9 @@ void write_history_file(const std::string& path, MPI_Comm comm, int writers_per_
     }
     const std::optional<core::Field> block = masked ? masked_block(f, component, rank) : std::nullopt;
     // A dropped block holds nothing of the component: masked like any cell outside its coverage.
-    write_block(dataset.get(), timeless ? 0 : 1, block ? &*block : f.entry->field, component.decomposition, where,
-                [masked](int) { return masked ? history_fill_value : 0.0; }, single);
+    write_block(
+        dataset.get(), timeless ? 0 : 1, block ? &*block : f.entry->field, component.decomposition, where,
+        [masked](int) { return masked ? history_fill_value : 0.0; }, single);
   }
   // Close the datasets before the file so that its close (collective) flushes everything.
   levels.clear();

@@ -31,10 +31,9 @@ std::string fixed_fields_file(const std::string& component);
 // the file (single: each value rounded to the nearest float, _FillValue and valid range as floats);
 // coordinates, bounds and cell_area stay double (exact weights for CDO's means).
 // `writers_per_node`: see create_parallel_file.
-void write_history_file(const std::string& path, MPI_Comm comm, int writers_per_node, int rank, const core::Clock& clock,
-                        const core::ComponentOutput& component, const core::Field* area,
+void write_history_file(const std::string& path, MPI_Comm comm, int writers_per_node, int rank,
+                        const core::Clock& clock, const core::ComponentOutput& component, const core::Field* area,
                         const core::Provenance& provenance, FieldUse use = FieldUse::history,
-                        const std::string& title = "",
-                        HistoryPrecision precision = HistoryPrecision::double_precision);
+                        const std::string& title = "", HistoryPrecision precision = HistoryPrecision::double_precision);
 
 }  // namespace meridian::io

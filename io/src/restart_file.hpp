@@ -25,8 +25,8 @@ inline constexpr long long restart_format_version = 2;
 
 // Writes every restart field of every component to `path`, each rank its block, and closes it.
 // Collective over `comm`; `rank` is for errors.
-void write_restart_file(const std::string& path, MPI_Comm comm, int writers_per_node, int rank, const core::Clock& clock,
-                        const std::vector<core::ComponentOutput>& components,
+void write_restart_file(const std::string& path, MPI_Comm comm, int writers_per_node, int rank,
+                        const core::Clock& clock, const std::vector<core::ComponentOutput>& components,
                         const std::vector<core::StateSetting>& settings, const core::Provenance& provenance);
 
 // Reads everything but the field values with the POSIX driver. Local (rank 0's job). Throws

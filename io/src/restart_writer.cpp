@@ -64,8 +64,8 @@ void write_component(hid_t file, MPI_Comm comm, const core::ComponentOutput& com
 
 }  // namespace
 
-void write_restart_file(const std::string& path, MPI_Comm comm, int writers_per_node, int rank, const core::Clock& clock,
-                        const std::vector<core::ComponentOutput>& components,
+void write_restart_file(const std::string& path, MPI_Comm comm, int writers_per_node, int rank,
+                        const core::Clock& clock, const std::vector<core::ComponentOutput>& components,
                         const std::vector<core::StateSetting>& settings, const core::Provenance& provenance) {
   const H5Where where{rank, path};
   H5File file = create_parallel_file(path, comm, writers_per_node, where);

@@ -32,15 +32,19 @@ std::string field_item(const std::string& step_file, int step_precision, const X
   const std::string data = "NumberType=\"Float\" Precision=\"" + std::to_string(precision) +
                            "\" Format=\"HDF\">" + file + ":/" + field.name;
   if (field.nz <= 1 && fixed)
-    return "          <DataItem ItemType=\"Function\" Function=\"$0\" Dimensions=\"1 " + plane + "\">\n"
-           "            <DataItem Dimensions=\"" + plane + "\" " + data + "</DataItem>\n          </DataItem>\n";
+    return "          <DataItem ItemType=\"Function\" Function=\"$0\" Dimensions=\"1 " + plane +
+           "\">\n"
+           "            <DataItem Dimensions=\"" +
+           plane + "\" " + data + "</DataItem>\n          </DataItem>\n";
   if (field.nz <= 1) return "          <DataItem Dimensions=\"" + dims + "\" " + data + "</DataItem>\n";
   const std::string full = (fixed ? "" : "1 ") + std::to_string(field.nz) + " " + plane;
   const std::string slab = fixed ? "\"3 3\" Format=\"XML\">0 0 0  1 1 1  1 " + plane
                                  : "\"3 4\" Format=\"XML\">0 0 0 0  1 1 1 1  1 1 " + plane;
-  return "          <DataItem ItemType=\"HyperSlab\" Dimensions=\"1 " + plane + "\">\n"
-         "            <DataItem Dimensions=" + slab + "</DataItem>\n            <DataItem Dimensions=\"" + full +
-         "\" " + data + "</DataItem>\n          </DataItem>\n";
+  return "          <DataItem ItemType=\"HyperSlab\" Dimensions=\"1 " + plane +
+         "\">\n"
+         "            <DataItem Dimensions=" +
+         slab + "</DataItem>\n            <DataItem Dimensions=\"" + full + "\" " + data +
+         "</DataItem>\n          </DataItem>\n";
 }
 
 }  // namespace
@@ -110,7 +114,8 @@ std::optional<std::pair<double, int>> usable_time(const std::string& path, int n
     if (!dataset_has_shape(file.get(), f.name, shape, where)) return std::nullopt;
   }
   int precision = 8;
-  const auto in_steps = std::find_if(fields.begin(), fields.end(), [](const XdmfField& f) { return f.fixed_file.empty(); });
+  const auto in_steps =
+      std::find_if(fields.begin(), fields.end(), [](const XdmfField& f) { return f.fixed_file.empty(); });
   if (in_steps != fields.end()) {
     H5Dataset first(H5Dopen2(file.get(), in_steps->name.c_str(), H5P_DEFAULT), where, "opening a field");
     H5Datatype type(H5Dget_type(first.get()), where, "reading a field's type");

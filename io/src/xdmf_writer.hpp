@@ -33,8 +33,8 @@ std::string xdmf_document(const std::string& component, int nx, int ny, const st
 void write_text_atomically(const std::string& path, const std::string& text);
 
 // History files "<component>_<step>.h5" already in `dir` with step < `before` that hold every field
-// (but those with a fixed_file) with the shape the document will state: what a restarted run's XDMF must list besides its own
-// files. Files that do not qualify are left out. Local.
+// (but those with a fixed_file) with the shape the document will state: what a restarted run's XDMF must list besides
+// its own files. Files that do not qualify are left out. Local.
 std::vector<XdmfStep> existing_history(const std::string& dir, const std::string& component, long long before,
                                        int nx, int ny, const std::vector<XdmfField>& fields);
 

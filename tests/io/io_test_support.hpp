@@ -36,9 +36,14 @@ class FakeComponent {
       : name_(std::move(name)), decomp_(comm, core::GlobalGrid{nx, ny}, pgrid), grid_(nx, ny) {
     for (const auto& s : specs) {
       fields_.push_back(std::make_unique<core::Field>(s.name, decomp_, halo, s.nz));
-      meta_.push_back({.name = s.name, .units = "K", .long_name = "test field " + s.name,
-                       .standard_name = s.name == "t" ? "air_temperature" : "", .restart = s.restart,
-                       .output = s.output, .coverage = s.coverage, .fixed_by = s.fixed_by});
+      meta_.push_back({.name = s.name,
+                       .units = "K",
+                       .long_name = "test field " + s.name,
+                       .standard_name = s.name == "t" ? "air_temperature" : "",
+                       .restart = s.restart,
+                       .output = s.output,
+                       .coverage = s.coverage,
+                       .fixed_by = s.fixed_by});
     }
   }
   // Owned cells get cell_code(..., salt); the halo gets `halo_value`.

@@ -1,7 +1,6 @@
 // History files read back value by value after collective writes from several ranks: this is the
 // test that catches Open MPI's OMPIO corrupting collective HDF5 writes (docs/platform-notes.md).
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -342,16 +341,18 @@ TEST_CASE("the number of writers per node changes who writes, not what is writte
     out.write_history(clock, {ocn.output()});
     out.write_restart(clock, {ocn.output()}, {});
   }
-  CHECK_THROWS_AS(io::Hdf5Output(test::world(), {dir.path() + "/bad", 2, false, io::HistoryPrecision::double_precision, -1},
-                                 test::provenance_for_world()),
-                  core::ConfigError);
+  CHECK_THROWS_AS(
+      io::Hdf5Output(test::world(), {dir.path() + "/bad", 2, false, io::HistoryPrecision::double_precision, -1},
+                     test::provenance_for_world()),
+      core::ConfigError);
   if (test::world_rank() != 0) return;
   const auto open = [&](int w, const std::string& name) {
     const std::string path = dir.path() + "/w" + std::to_string(w) + "/" + name;
     return io::open_serial_file(path, {0, path});
   };
-  for (const auto& [file, datasets] : {std::pair<std::string, std::vector<std::string>>{"ocean_000004.h5", {"t", "frac", "q", "cell_area"}},
-                                       {"restart_000004.h5", {"ocean/t", "ocean/q"}}}) {
+  for (const auto& [file, datasets] :
+       {std::pair<std::string, std::vector<std::string>>{"ocean_000004.h5", {"t", "frac", "q", "cell_area"}},
+        {"restart_000004.h5", {"ocean/t", "ocean/q"}}}) {
     io::H5File reference = open(writers[0], file);
     for (std::size_t w = 1; w < writers.size(); ++w) {
       io::H5File other = open(writers[w], file);

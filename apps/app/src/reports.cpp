@@ -62,7 +62,8 @@ void print_check(std::ostream* out, core::Driver& driver, const core::Config& co
                 per_output * double(outputs), config.text("output.dir").c_str());
   *out << buf;
   if (outputs > 0 && fixed_once > 0) {
-    std::snprintf(buf, sizeof buf, "                and %.2f MiB of fixed fields once (output.fixed_fields = own_file)\n",
+    std::snprintf(buf, sizeof buf,
+                  "                and %.2f MiB of fixed fields once (output.fixed_fields = own_file)\n",
                   double(fixed_once) / mib);
     *out << buf;
   }

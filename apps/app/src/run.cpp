@@ -101,13 +101,12 @@ int run_program(int argc, char** argv, const Registry& registry, MPI_Comm world)
   const io::HistoryPrecision precision = config.text("output.precision") == "single"
                                              ? io::HistoryPrecision::single_precision
                                              : io::HistoryPrecision::double_precision;
-  io::Hdf5Output sink(world,
-                      io::OutputSettings{dir, int(config.integer("restart.keep")), true, precision,
-                                         int(config.integer("output.writers_per_node")),
-                                         config.text("output.fixed_fields") == "own_file"
-                                             ? io::FixedFields::own_file
-                                             : io::FixedFields::every_file},
-                      provenance);
+  io::Hdf5Output sink(
+      world,
+      io::OutputSettings{
+          dir, int(config.integer("restart.keep")), true, precision, int(config.integer("output.writers_per_node")),
+          config.text("output.fixed_fields") == "own_file" ? io::FixedFields::own_file : io::FixedFields::every_file},
+      provenance);
   driver.restore(sink);
   if (folder.continues()) sink.adopt_restarts(driver.clock().step());
   driver.open_diagnostics(folder.continues());  // a damaged diagnostics.csv is found here, before any write

@@ -37,8 +37,8 @@ struct OutputSettings {
   int restart_keep = 2;       // newest restart files of this run kept; older ones are deleted; 0 keeps all
   bool write_xdmf = true;     // rewrite <dir>/<component>.xdmf after each history write
   HistoryPrecision precision = HistoryPrecision::double_precision;  // of history fields (output.precision)
-  int writers_per_node = 8;   // ranks per node that aggregate collective writes (0 = MPI-IO's default):
-                              // output.writers_per_node, core/src/driver_options.cpp
+  int writers_per_node = 8;  // ranks per node that aggregate collective writes (0 = MPI-IO's default):
+                             // output.writers_per_node, core/src/driver_options.cpp
   FixedFields fixed_fields = FixedFields::every_file;  // output.fixed_fields
 };
 
