@@ -79,18 +79,19 @@ void SeaIce::add_diagnostics(std::vector<core::GlobalMean>& means) const {
   const core::Field& v = *volume_;
   const core::Field& a = *fraction_;
   {
-    core::ExactAdder cover_weighted(cover.weighted), volume_weighted(volume.weighted), cover_weight(cover.weight),
-        volume_weight(volume.weight);  // flushed at the brace
+    // Both means weigh by the cell area: one sum, copied below.
+    core::ExactAdder cover_weighted(cover.weighted), volume_weighted(volume.weighted),
+        weight(cover.weight);  // flushed at the brace
     for (int j = 0; j < v.ny(); ++j) {
       const double area = grid_->area(decomp_->y_range().begin + j);
       for (int i = 0; i < v.nx(); ++i) {
         cover_weighted.add(a(i, j) * area);
         volume_weighted.add(v(i, j) * area);
-        cover_weight.add(area);
-        volume_weight.add(area);
+        weight.add(area);
       }
     }
   }
+  volume.weight = cover.weight;
   means.push_back(std::move(cover));
   means.push_back(std::move(volume));
 }
