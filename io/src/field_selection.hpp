@@ -26,6 +26,9 @@ inline bool is_history(FieldUse use) {
 
 // Whether `use` writes a field with metadata `meta`. Local.
 bool selects(FieldUse use, const core::FieldMetadata& meta);
+// Whether a file written for `use` holds cell_area: every history file but those whose fixed fields
+// live in their own file (history_varying), and no restart file. Local.
+inline bool holds_cell_area(FieldUse use) { return use != FieldUse::history_varying && use != FieldUse::restart; }
 
 // The fields `use` selects (output, restart or all of them), in the component's
 // order. A rank outside the component has null Field pointers, so nz is the MAX over `comm`: the

@@ -32,11 +32,10 @@ void agree_on(core::Provenance& p, MPI_Comm comm) {
 unsigned long long file_bytes(const std::vector<const core::ComponentOutput*>& components, FieldUse use,
                               const core::Provenance& provenance) {
   unsigned long long bytes = (256ULL << 10) + 2 * provenance.config_ini.size();
-  const bool area = use == FieldUse::history || use == FieldUse::fixed || use == FieldUse::all;
   for (const core::ComponentOutput* c : components) {
     if (!c->grid) continue;
     const unsigned long long cells = 1ULL * c->grid->nx() * c->grid->ny();
-    if (area) bytes += 8 * cells;
+    if (holds_cell_area(use)) bytes += 8 * cells;
     for (const core::FieldEntry& f : c->fields)
       if (selects(use, f.meta)) bytes += 8 * cells * (f.field ? f.field->nz() : 1);
   }
@@ -108,38 +107,37 @@ Hdf5Output::Hdf5Output(MPI_Comm run_comm, OutputSettings settings, core::Provena
   });
 }
 
+void Hdf5Output::write_component_file(const core::Clock& clock, const core::ComponentOutput& component,
+                                      const std::string& path, FieldUse use, const std::string& title,
+                                      const std::function<void()>& published) {
+  const std::string temporary = temporary_path(path);
+  write_safely(
+      comm_.get(), temporary, path, file_bytes({&component}, use, provenance_),
+      [&] {
+        write_history_file(temporary, comm_.get(), settings_.writers_per_node, comm_.rank(), clock, component,
+                           holds_cell_area(use) ? area_block(component) : nullptr, provenance_, use, title,
+                           settings_.precision);
+      },
+      [&] {
+        rename_into_place(temporary, path, false);
+        if (published) published();
+      });
+}
+
 void Hdf5Output::write_history(const core::Clock& clock, const std::vector<core::ComponentOutput>& components) {
   const bool own_file = settings_.fixed_fields == FixedFields::own_file;
   for (const core::ComponentOutput& component : components) {
-    if (own_file && !fixed_written_[component.name]) {
+    if (own_file && !fixed_written_.count(component.name)) {
       // Written again by a continued run: the same values (restarts refuse a changed fixed field).
-      const std::string fixed_path =
-          (std::filesystem::path(settings_.dir) / fixed_fields_file(component.name)).string();
-      const std::string temporary = temporary_path(fixed_path);
-      write_safely(
-          comm_.get(), temporary, fixed_path, file_bytes({&component}, FieldUse::fixed, provenance_),
-          [&] {
-            write_history_file(temporary, comm_.get(), settings_.writers_per_node, comm_.rank(), clock, component,
-                               area_block(component), provenance_, FieldUse::fixed, "", settings_.precision);
-          },
-          [&] { rename_into_place(temporary, fixed_path, false); });
-      fixed_written_[component.name] = true;
+      write_component_file(clock, component,
+                           (std::filesystem::path(settings_.dir) / fixed_fields_file(component.name)).string(),
+                           FieldUse::fixed, "", {});
+      fixed_written_.insert(component.name);
     }
-    const std::string final_path = step_file_path(settings_.dir, component.name, clock.step());
-    const std::string temporary = temporary_path(final_path);
-    write_safely(
-        comm_.get(), temporary, final_path,
-        file_bytes({&component}, own_file ? FieldUse::history_varying : FieldUse::history, provenance_),
-        [&] {
-          write_history_file(temporary, comm_.get(), settings_.writers_per_node, comm_.rank(), clock, component,
-                             own_file ? nullptr : area_block(component), provenance_,
-                             own_file ? FieldUse::history_varying : FieldUse::history, "", settings_.precision);
-        },
-        [&] {
-          rename_into_place(temporary, final_path, false);
-          if (settings_.write_xdmf)
-            update_xdmf(clock, component, std::filesystem::path(final_path).filename().string());
-        });
+    const std::string path = step_file_path(settings_.dir, component.name, clock.step());
+    write_component_file(clock, component, path, own_file ? FieldUse::history_varying : FieldUse::history, "", [&] {
+      if (settings_.write_xdmf) update_xdmf(clock, component, std::filesystem::path(path).filename().string());
+    });
   }
 }
 
@@ -160,7 +158,7 @@ void Hdf5Output::update_xdmf(const core::Clock& clock, const core::ComponentOutp
   for (const core::FieldEntry& entry : component.fields) {
     if (!entry.meta.output) continue;
     XdmfField f{entry.meta.name, entry.field ? entry.field->nz() : 1};
-    if (own_file && !entry.meta.fixed_by.empty())
+    if (own_file && selects(FieldUse::fixed, entry.meta))
       f.fixed_file = fixed_fields_file(component.name), f.fixed_precision = precision;
     fields.push_back(f);
   }
@@ -229,17 +227,10 @@ std::vector<std::string> Hdf5Output::write_crash_dump(const core::Clock& clock,
   std::vector<std::string> written;
   for (const core::ComponentOutput& component : components) {
     // "crash_<component>_<step>.h5": no history, XDMF or restart listing matches this prefix.
-    const std::string final_path = step_file_path(settings_.dir, "crash_" + component.name, clock.step());
-    const std::string temporary = temporary_path(final_path);
+    const std::string path = step_file_path(settings_.dir, "crash_" + component.name, clock.step());
     const std::string title = "meridian " + component.name + " CRASH DUMP (not a history file): " + reason;
-    write_safely(
-        comm_.get(), temporary, final_path, file_bytes({&component}, FieldUse::all, provenance_),
-        [&] {
-          write_history_file(temporary, comm_.get(), settings_.writers_per_node, comm_.rank(), clock, component,
-                             area_block(component), provenance_, FieldUse::all, title);
-        },
-        [&] { rename_into_place(temporary, final_path, false); });
-    written.push_back(final_path);
+    write_component_file(clock, component, path, FieldUse::all, title, {});  // (precision applies to history only)
+    written.push_back(path);
   }
   return written;
 }

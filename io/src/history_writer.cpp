@@ -240,14 +240,15 @@ void write_history_file(const std::string& path, MPI_Comm comm, int writers_per_
     // CF 1.7 (2.6.3): cell_measures names a variable of another file; associated_files says which.
     write_attribute(file.get(), "external_variables", std::string("cell_area"), where);
     std::string associated = "cell_area: " + fixed_fields_file(component.name);
-    for (const SelectedField& f : select_fields(component, FieldUse::fixed, comm))
-      associated += " " + f.entry->meta.name + ": " + fixed_fields_file(component.name);
+    for (const core::FieldEntry& entry : component.fields)  // names only: no agreement on levels needed
+      if (selects(FieldUse::fixed, entry.meta))
+        associated += " " + entry.meta.name + ": " + fixed_fields_file(component.name);
     write_attribute(file.get(), "associated_files", associated, where);
   }
 
   GridCoordinates coords = write_grid_coordinates(file.get(), clock, grid, rank, !timeless, where);
   H5Dataset area;
-  if (use != FieldUse::history_varying) area = write_cell_area(file.get(), component, area_block, coords, where);
+  if (holds_cell_area(use)) area = write_cell_area(file.get(), component, area_block, coords, where);
 
   // One level dimension per distinct nz > 1: "lev" for the first, "lev_<nz>" for any other.
   std::map<int, H5Dataset> levels;

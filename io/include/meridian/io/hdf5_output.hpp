@@ -6,8 +6,10 @@
 
 #include <mpi.h>
 
+#include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +19,8 @@
 #include "meridian/core/output_sink.hpp"
 
 namespace meridian::io {
+
+enum class FieldUse;  // io/src/field_selection.hpp: which fields a file holds
 
 // The number type of history fields in the file. Restart files and crash dumps always hold doubles.
 enum class HistoryPrecision {
@@ -110,6 +114,10 @@ class Hdf5Output : public core::OutputSink {
     int precision;     // bytes per field value in the file
   };
   void update_xdmf(const core::Clock& clock, const core::ComponentOutput& component, const std::string& file);
+  // `component`'s fields that `use` selects, in the history layout, to `path` through write_safely
+  // (a history, fixed-fields or crash-dump file); `published` runs on rank 0 once it is in place.
+  void write_component_file(const core::Clock& clock, const core::ComponentOutput& component, const std::string& path,
+                            FieldUse use, const std::string& title, const std::function<void()>& published);
   // This rank's cell_area block of `component`, made at its first file and kept (null where it does not run).
   const core::Field* area_block(const core::ComponentOutput& component);
   struct AreaBlock {
@@ -124,7 +132,7 @@ class Hdf5Output : public core::OutputSink {
   core::Provenance provenance_;
   std::map<std::string, std::vector<SeriesStep>> series_;  // rank 0: history files per component
   std::map<std::string, AreaBlock> areas_;                   // per component
-  std::map<std::string, bool> fixed_written_;                // per component: its .fixed.h5 of this run
+  std::set<std::string> fixed_written_;                      // components whose .fixed.h5 this run wrote
   std::vector<std::pair<long long, std::string>> own_restarts_;  // rank 0: (step, path) this run may prune
 };
 
