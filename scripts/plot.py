@@ -84,12 +84,14 @@ def read_field(path, field):
         if fill is not None:
             masked |= data == np.asarray(fill, dtype=np.float64).ravel()[0]
         # The surface's own fraction weights its zonal mean: a sliver of lake counts as a sliver.
-        fractions = [k for k in history_names(f, path) if k.endswith("_fraction")
-                     and spatial(f, path, k).shape[-2:] == data.shape]
-        weight = spatial(f, path, fractions[0]) if fractions else np.ones(data.shape)
+        weight_name, weight = None, np.ones(data.shape)
+        for k in history_names(f, path):
+            if k.endswith("_fraction") and (values := spatial(f, path, k)).shape[-2:] == data.shape:
+                weight_name, weight = k, values  # the first one, read once
+                break
         masked |= weight == 0  # no such surface there, even in files written before _FillValue
         meta = {"lon": f["lon"][:], "lat": f["lat"][:], "units": text(f[field].attrs.get("units", "")),
-                "weight": weight, "weight_name": fractions[0] if fractions else None,
+                "weight": weight, "weight_name": weight_name,
                 "date": text(f.attrs.get("model_date", "")) or f"t = {f['time'][0]:g} s",
                 "step": int(f.attrs.get("step", 0)), "config": text(f.attrs.get("config", ""))}
     return np.ma.masked_array(data, mask=masked), meta
@@ -129,8 +131,8 @@ def run_coast(output_dir, shape):
                                      ("atmosphere", "land_fraction", True)):
         for path in history_files(output_dir, component)[:1]:
             with h5py.File(path, "r") as f:
-                if name in history_names(f, path) and spatial(f, path, name).shape[-2:] == shape:
-                    fraction = spatial(f, path, name)
+                fraction = spatial(f, path, name) if name in history_names(f, path) else None
+                if fraction is not None and fraction.shape[-2:] == shape:
                     return f["lon"][:], f["lat"][:], fraction if land_is else 1 - fraction
     return None
 
