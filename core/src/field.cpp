@@ -39,7 +39,11 @@ Field::Field(const Field& o) : name_(o.name_), nx_(o.nx_), ny_(o.ny_), halo_(o.h
 }
 
 Field& Field::operator=(const Field& o) {
-  if (this != &o) *this = Field(o);
+  if (this == &o) return *this;
+  if (!data_ || size_ != o.size_) return *this = Field(o);
+  // The same number of values: keep the storage (fresh pages cost more than the copy).
+  name_ = o.name_, nx_ = o.nx_, ny_ = o.ny_, halo_ = o.halo_, nz_ = o.nz_;
+  std::copy_n(o.data(), size_, data());
   return *this;
 }
 
