@@ -9,7 +9,8 @@
 #include <cstdlib>
 
 int main(int argc, char** argv) {
-  MPI_Init(&argc, &argv);
+  int provided = MPI_THREAD_SINGLE;  // MULTIPLE, as meridian::app::run asks: io's background writer needs it
+  MPI_Init_thread(&argc, &argv, MPI_THREAD_MULTIPLE, &provided);
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   if (rank != 0 && !std::getenv("MERIDIAN_TEST_VERBOSE")) {

@@ -56,6 +56,10 @@ void declare_driver_options(OptionRegistry& o) {
                 "aggregators, ROMIO's cb_config_list); the others send their blocks to them (0 = the MPI-IO "
                 "library's default, one per node)")
       .range(0, 1e6);
+  o.add_boolean("output.background", false,
+                "write history files on a thread of their own while the model steps on (a copy of the output "
+                "fields is kept meanwhile; needs an MPI with MPI_THREAD_MULTIPLE); restart files are written in "
+                "the foreground");
   o.add_integer("diagnostics.every", -1, "steps",
                 "diagnostics.csv interval (-1 = once a simulated day, in whole coupling intervals; 0 = every "
                 "coupling interval)")

@@ -162,6 +162,10 @@ RunSummary Driver::run(OutputSink& sink, const volatile std::sig_atomic_t* stop_
   collect_stop_vote();  // the last interval's: a failure it carries still ends the run
   finish_diagnostics();
   {
+    ScopedTimer t("output");  // a history write still in hand (output.background)
+    sink.flush();
+  }
+  {
     ScopedTimer t("restart");
     summary.last_restart = sink.write_restart(clock_, outputs(), state_settings_);
   }

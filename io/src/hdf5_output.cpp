@@ -3,9 +3,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <functional>
+#include <memory>
+#include <set>
 
+#include "background_writer.hpp"
 #include "field_selection.hpp"
 #include "file_policy.hpp"
 #include "history_writer.hpp"
@@ -82,7 +86,54 @@ void write_safely(MPI_Comm comm, const std::string& temporary, const std::string
   throw core::OutputError(rank, "cannot write '" + final_path + "' (rank " + std::to_string(agreed.rank) +
                                     "): " + agreed.message + "; the partial file was removed");
 }
+
+int thread_level() {
+  int provided = MPI_THREAD_SINGLE;
+  MPI_Query_thread(&provided);
+  return provided;
+}
 }  // namespace
+
+// What a background history write reads once write_history has returned and the model has moved
+// on: the clock, and copies of the fields the files hold and of the decompositions (a re-split
+// replaces them). Kept from one write to the next: copying into the same storage costs a fifth of
+// copying into fresh pages (measured at configs/cluster.ini: 12 against 110-165 ms an output).
+struct HistorySnapshot {
+  core::Clock clock{1, 0};
+  std::deque<core::Decomposition> decompositions;  // deques: the pointers in `components` stay valid
+  std::deque<core::Field> fields;
+  std::vector<core::ComponentOutput> components;
+
+  // The output fields, and the coverage fields that mask them (io/src/history_mask.hpp); the other
+  // entries are left out, these keep their order (the files' order).
+  void take(const core::Clock& c, const std::vector<core::ComponentOutput>& from) {
+    clock = c;
+    decompositions.clear();
+    components.clear();
+    std::size_t kept = 0;
+    for (const core::ComponentOutput& component : from) {
+      core::ComponentOutput copy{component.name, nullptr, component.grid, {}};
+      if (component.decomposition) copy.decomposition = &decompositions.emplace_back(*component.decomposition);
+      std::set<std::string> read;
+      for (const core::FieldEntry& entry : component.fields)
+        if (selects(FieldUse::history, entry.meta)) read.insert({entry.meta.name, entry.meta.coverage});
+      for (const core::FieldEntry& entry : component.fields) {
+        if (!read.count(entry.meta.name)) continue;
+        core::Field* field = nullptr;
+        if (entry.field) {
+          if (kept < fields.size())
+            fields[kept] = *entry.field;
+          else
+            fields.push_back(*entry.field);
+          field = &fields[kept++];
+        }
+        copy.fields.push_back({entry.meta, field});
+      }
+      components.push_back(std::move(copy));
+    }
+    fields.erase(fields.begin() + std::ptrdiff_t(kept), fields.end());
+  }
+};
 
 Hdf5Output::Hdf5Output(MPI_Comm run_comm, OutputSettings settings, core::Provenance provenance)
     : comm_(core::Comm::dup(run_comm)), settings_(std::move(settings)), provenance_(std::move(provenance)) {
@@ -97,6 +148,10 @@ Hdf5Output::Hdf5Output(MPI_Comm run_comm, OutputSettings settings, core::Provena
                             "writers_per_node must be >= 0 (0 = the MPI-IO library's default), not " +
                                 std::to_string(settings_.writers_per_node));
   if (settings_.dir.empty()) settings_.dir.push_back('.');  // (not = ".": a GCC 12 -Wrestrict false positive)
+  if (settings_.background && thread_level() != MPI_THREAD_MULTIPLE)
+    throw core::ConfigError(comm_.rank(), "output",
+                            "background = true needs an MPI initialised with MPI_THREAD_MULTIPLE "
+                            "(MPI_Init_thread; meridian::app::run asks for it); this one was not");
   agree_on(provenance_, comm_.get());
   on_rank0(comm_.get(), [&] {
     try {
@@ -105,6 +160,14 @@ Hdf5Output::Hdf5Output(MPI_Comm run_comm, OutputSettings settings, core::Provena
       throw core::ConfigError(-1, "", "cannot create output directory '" + settings_.dir + "': " + e.message());
     }
   });
+  if (settings_.background) writer_ = std::make_unique<BackgroundWriter>();
+}
+
+Hdf5Output::~Hdf5Output() = default;
+
+void Hdf5Output::flush() {
+  if (writer_) writer_->wait();
+  BackgroundWriter::wait_for_all();  // another sink's writer: HDF5 is for one thread at a time
 }
 
 void Hdf5Output::write_component_file(const core::Clock& clock, const core::ComponentOutput& component,
@@ -125,6 +188,17 @@ void Hdf5Output::write_component_file(const core::Clock& clock, const core::Comp
 }
 
 void Hdf5Output::write_history(const core::Clock& clock, const std::vector<core::ComponentOutput>& components) {
+  if (!writer_) {
+    flush();
+    return write_history_now(clock, components);
+  }
+  flush();  // before the copy: the previous write's failure is thrown, and its copy is free again
+  if (!snapshot_) snapshot_ = std::make_shared<HistorySnapshot>();
+  snapshot_->take(clock, components);
+  writer_->submit([this, s = snapshot_] { write_history_now(s->clock, s->components); });
+}
+
+void Hdf5Output::write_history_now(const core::Clock& clock, const std::vector<core::ComponentOutput>& components) {
   const bool own_file = settings_.fixed_fields == FixedFields::own_file;
   for (const core::ComponentOutput& component : components) {
     if (own_file && !fixed_written_.count(component.name)) {
@@ -146,8 +220,8 @@ const core::Field* Hdf5Output::area_block(const core::ComponentOutput& component
   const core::Decomposition* d = component.decomposition;
   const int nx = component.grid ? component.grid->nx() : 0, ny = component.grid ? component.grid->ny() : 0;
   const core::IndexRange x = d ? d->x_range() : core::IndexRange{}, y = d ? d->y_range() : core::IndexRange{};
-  if (a.decomposition != d || a.nx != nx || a.ny != ny || !(a.x == x) || !(a.y == y) || (d && !a.block))
-    a = {d, nx, ny, x, y, cell_area_block(component)};
+  if (a.nx != nx || a.ny != ny || !(a.x == x) || !(a.y == y) || bool(d) != a.block.has_value())
+    a = {nx, ny, x, y, cell_area_block(component)};
   return a.block ? &*a.block : nullptr;
 }
 
@@ -182,6 +256,7 @@ void Hdf5Output::update_xdmf(const core::Clock& clock, const core::ComponentOutp
 
 std::string Hdf5Output::write_restart(const core::Clock& clock, const std::vector<core::ComponentOutput>& components,
                                       const std::vector<core::StateSetting>& settings) {
+  flush();  // at most one thread in HDF5 and on comm_
   const std::string final_path = step_file_path(settings_.dir, "restart", clock.step());
   const std::string temporary = temporary_path(final_path);
   // Older restart files are pruned only once the new one is complete and durable under its final name.
@@ -214,6 +289,7 @@ std::string Hdf5Output::write_restart(const core::Clock& clock, const std::vecto
 }
 
 void Hdf5Output::adopt_restarts(long long up_to_step) {
+  flush();  // at most one thread in HDF5 and on comm_
   on_rank0(comm_.get(), [&] {
     for (auto& file : list_step_files(settings_.dir, "restart"))
       if (file.first <= up_to_step) own_restarts_.push_back(std::move(file));
@@ -224,6 +300,7 @@ void Hdf5Output::adopt_restarts(long long up_to_step) {
 std::vector<std::string> Hdf5Output::write_crash_dump(const core::Clock& clock,
                                                      const std::vector<core::ComponentOutput>& components,
                                                      const std::string& reason) {
+  flush();  // at most one thread in HDF5 and on comm_
   std::vector<std::string> written;
   for (const core::ComponentOutput& component : components) {
     // "crash_<component>_<step>.h5": no history, XDMF or restart listing matches this prefix.
@@ -237,6 +314,7 @@ std::vector<std::string> Hdf5Output::write_crash_dump(const core::Clock& clock,
 
 long long Hdf5Output::read_restart(const std::string& path, const std::vector<core::ComponentOutput>& components,
                                    const std::vector<core::StateSetting>& settings) {
+  flush();  // at most one thread in HDF5 and on comm_
   std::vector<ExpectedComponent> expected;
   for (const core::ComponentOutput& component : components) {
     ExpectedComponent e{component.name, component.grid ? component.grid->nx() : 0,
@@ -255,6 +333,7 @@ long long Hdf5Output::read_restart(const std::string& path, const std::vector<co
 }
 
 RestartInfo peek_restart(MPI_Comm comm, const std::string& path) {
+  BackgroundWriter::wait_for_all();
   silence_hdf5_errors();
   std::string bytes;
   on_rank0(comm, [&] { bytes = pack(read_restart_info(path)); });

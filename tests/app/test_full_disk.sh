@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# A full disk: the output folder is a 3 MiB tmpfs. When a restart (or history) file no longer fits,
-# the run must stop by itself with status 4 and one line naming the file and "No space left on
-# device"; no partial or temporary file may remain; the previous restart must be intact, and resuming
-# from it must reproduce the straight run bit for bit. Needs root (mount); skipped (77) otherwise.
+# A full disk: the output folder is a 3 MiB tmpfs. When a restart or history file (written in the
+# foreground or, output.background, the background) no longer fits, the run must stop by itself with
+# status 4 and one line naming the file and "No space left on device"; no partial or temporary file
+# may remain; the previous restart must be intact, and resuming from it must reproduce the straight
+# run bit for bit. Needs root (mount); skipped (77) otherwise.
 # usage: test_full_disk.sh MERIDIAN SOURCE_DIR MPIEXEC
 set -uo pipefail
 bin="$1" src="$2" mpiexec="$3"
@@ -21,11 +22,12 @@ steps=400
 common=(--config "$src/configs/default.ini" --grid.nx=144 --grid.ny=72 --run.steps=$steps --restart.keep=100
         --diagnostics.every=10)
 
-for kind in history fixed restart; do  # restart last: its files are resumed below
+for kind in history fixed background restart; do  # restart last: its files are resumed below
   rm -rf "${disk:?}"/*
   opts=(--output.every=10 --restart.every=40)
   [[ $kind == restart ]] && opts=(--output.every=0 --restart.every=20)
   [[ $kind == fixed ]] && opts+=(--output.fixed_fields=own_file)  # history files and <component>.fixed.h5
+  [[ $kind == background ]] && opts+=(--output.background=true)  # the failure is thrown by the next call
   status=0
   SECONDS=0
   timeout -k 5 120 "$mpiexec" -q -n 3 "$bin" "${common[@]}" "${opts[@]}" --output.dir="$disk/run" \

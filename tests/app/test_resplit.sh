@@ -3,7 +3,8 @@
 # migrating in memory (core/src/driver_resplit.cpp). With sea ice and a time-averaged coupling (so the
 # coupler's interval sums move too) on 6 ranks in the concurrent layout:
 #   - a run re-split at random coupling boundaries (the seed is printed) writes every history file,
-#     the restarts and diagnostics.csv bit for bit as the run that never re-splits;
+#     the restarts and diagnostics.csv bit for bit as the run that never re-splits, with history
+#     written in the foreground or in the background (output.background);
 #   - a restart written after re-splits resumes on 3 ranks in the sequential layout, bit for bit;
 #   - a schedule that does not fit is one line naming coupling.resplit, exit 2.
 # usage: test_resplit.sh MERIDIAN SOURCE_DIR MPIEXEC
@@ -43,6 +44,15 @@ echo "test_resplit: seed $seed (MERIDIAN_TEST_SEED=$seed reproduces), schedule: 
 moves=$(grep -c "re-split" "$tmp/moving.log" || true)
 (( moves >= 1 )) || { echo "test_resplit: no re-split happened"; cat "$tmp/moving.log"; exit 1; }
 $compare "$tmp/static" "$tmp/moving" --files "${files[@]}" --diagnostics
+
+# Again with history written on a thread of its own (output.background): a re-split replaces the
+# decompositions while a write may be in hand, and the files must still be the static run's. Six
+# ranks on this test's cores have no spare hardware thread: the run says so.
+"$mpiexec" -n 6 "$bin" "${common[@]}" "${concurrent[@]}" --output.dir="$tmp/moving-background" \
+  --coupling.resplit="$schedule" --output.background=true >"$tmp/moving-background.log"
+$compare "$tmp/static" "$tmp/moving-background" --files "${files[@]}" --diagnostics
+grep -q "note: output.background = true, but a rank has fewer than 2 hardware threads" "$tmp/moving-background.log" ||
+  { echo "test_resplit: no note on the missing hardware thread"; cat "$tmp/moving-background.log"; exit 1; }
 
 # The restart written after the re-split at step 48, resumed on another rank count and layout.
 mkdir -p "$tmp/resumed"

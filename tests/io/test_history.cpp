@@ -1,5 +1,6 @@
 // History files read back value by value after collective writes from several ranks: this is the
 // test that catches Open MPI's OMPIO corrupting collective HDF5 writes (docs/platform-notes.md).
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstring>
@@ -10,6 +11,7 @@
 
 #include "io_test_support.hpp"
 #include "meridian/core/error.hpp"
+#include "meridian/core/run_failure.hpp"
 #include "meridian/io/hdf5_handle.hpp"
 #include "meridian/io/hdf5_io.hpp"
 #include "mpi_test_support.hpp"
@@ -415,5 +417,93 @@ TEST_CASE("output.fixed_fields = own_file writes cell_area and the fixed fields 
       std::size_t bytes = 0, every_bytes = 0;
       CHECK(stored_bytes(history.get(), field, bytes) == stored_bytes(every.get(), field, every_bytes));
     }
+  }
+}
+
+TEST_CASE("output.background writes what the foreground writes, from a copy taken at the call",
+          "[history][background]") {
+  test::TempDir dir(test::world());
+  // frac is fixed (own_file puts it in ocean.fixed.h5) and masks t: the copy must carry both.
+  const std::vector<test::FakeFieldSpec> specs = {
+      {"t", 1, true, true, "frac"}, {"frac", 1, false, true, "", "grid.mask"}, {"q", 2, true, true}};
+  FakeComponent ocn(test::world(), "ocean", 24, 12, specs, 1, core::ProcessGrid{test::world_size(), 1});
+  const std::vector<int> steps = {4, 8, 12};
+  for (const io::FixedFields fixed : {io::FixedFields::every_file, io::FixedFields::own_file}) {
+    const std::string tag = fixed == io::FixedFields::own_file ? "own" : "every";
+    io::OutputSettings now{dir.path() + "/now_" + tag}, later = now;
+    now.fixed_fields = later.fixed_fields = fixed;
+    later.dir = dir.path() + "/later_" + tag;
+    later.background = true;
+    io::Hdf5Output foreground(test::world(), now, test::provenance_for_world());
+    io::Hdf5Output background(test::world(), later, test::provenance_for_world());
+    for (int step : steps) {
+      fill_thirds(ocn);
+      core::Field& t = ocn.field(0);
+      for (int j = 0; j < t.ny(); ++j)
+        for (int i = 0; i < t.nx(); ++i) t(i, j) += step;  // each output differs
+      const core::Clock clock(1800.0, 20, step);
+      foreground.write_history(clock, {ocn.output()});  // waits for `background`'s write in hand, if any
+      background.write_history(clock, {ocn.output()});
+      ocn.fill(99);  // the model moves on while the write is in hand
+    }
+    background.flush();
+  }
+  if (test::world_rank() != 0) return;
+  const auto open = [&](const std::string& folder, const std::string& name) {
+    const std::string path = dir.path() + "/" + folder + "/" + name;
+    return io::open_serial_file(path, {0, path});
+  };
+  const auto text = [&](const std::string& path) {
+    std::ifstream in(dir.path() + "/" + path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  for (const std::string tag : {"every", "own"}) {
+    std::vector<std::pair<std::string, std::vector<std::string>>> files;
+    for (int step : steps)
+      files.push_back({"ocean_0000" + std::to_string(100 + step).substr(1) + ".h5",
+                       tag == "own" ? std::vector<std::string>{"t", "q"}
+                                    : std::vector<std::string>{"t", "frac", "q", "cell_area"}});
+    if (tag == "own") files.push_back({"ocean.fixed.h5", {"frac", "cell_area"}});
+    for (const auto& [file, datasets] : files) {
+      io::H5File reference = open("now_" + tag, file), other = open("later_" + tag, file);
+      for (const std::string& name : datasets) {
+        INFO(tag << ": " << file << ": " << name);
+        std::size_t bytes = 0, reference_bytes = 0;
+        CHECK(stored_bytes(other.get(), name, bytes) == stored_bytes(reference.get(), name, reference_bytes));
+      }
+    }
+    CHECK(text("later_" + tag + "/ocean.xdmf") == text("now_" + tag + "/ocean.xdmf"));
+    CHECK(test::file_names(dir.path() + "/later_" + tag) == test::file_names(dir.path() + "/now_" + tag));
+  }
+  // The outputs differ from each other (and from the 99 fill), so equal bytes mean each copy was on time.
+  io::H5File first = open("now_every", "ocean_000004.h5"), second = open("now_every", "ocean_000008.h5");
+  std::size_t bytes = 0;
+  CHECK(stored_bytes(first.get(), "t", bytes) != stored_bytes(second.get(), "t", bytes));
+}
+
+TEST_CASE("a background history write's failure is thrown once, on every rank, by the next call",
+          "[history][background]") {
+  test::TempDir dir(test::world());
+  FakeComponent ocn(test::world(), "ocean", 12, 6, {{"t", 1, true, true, "nowhere"}}, 1);
+  FakeComponent fine(test::world(), "ocean", 12, 6, {{"t", 1, true, true}}, 1);
+  ocn.fill(1);
+  fine.fill(1);
+  io::OutputSettings settings{dir.path()};
+  settings.background = true;
+  io::Hdf5Output out(test::world(), settings, test::provenance_for_world());
+  out.write_history(core::Clock(1800.0, 10, 1), {ocn.output()});  // returns: the write is in hand
+  CHECK_THROWS_WITH(out.flush(), Catch::Contains("coverage 'nowhere'") && Catch::Contains("ocean_000001.h5"));
+  CHECK_NOTHROW(out.flush());
+  if (test::world_rank() == 0) CHECK(test::file_names(dir.path()).empty());
+  // The next write after a failure, and a restart (which waits for the history write first), work.
+  out.write_history(core::Clock(1800.0, 10, 2), {ocn.output()});
+  CHECK_THROWS_AS(out.write_restart(core::Clock(1800.0, 10, 2), {fine.output()}, {}), core::OutputError);
+  out.write_history(core::Clock(1800.0, 10, 3), {fine.output()});
+  const std::string restart = out.write_restart(core::Clock(1800.0, 10, 3), {fine.output()}, {});
+  if (test::world_rank() == 0) {
+    const std::vector<std::string> names = test::file_names(dir.path());
+    CHECK(std::count(names.begin(), names.end(), "ocean_000003.h5") == 1);
+    CHECK(std::count(names.begin(), names.end(), "restart_000003.h5") == 1);
+    CHECK(std::count(names.begin(), names.end(), "ocean_000002.h5") == 0);
   }
 }

@@ -105,8 +105,19 @@ int run_program(int argc, char** argv, const Registry& registry, MPI_Comm world)
       world,
       io::OutputSettings{
           dir, int(config.integer("restart.keep")), true, precision, int(config.integer("output.writers_per_node")),
-          config.text("output.fixed_fields") == "own_file" ? io::FixedFields::own_file : io::FixedFields::every_file},
+          config.text("output.fixed_fields") == "own_file" ? io::FixedFields::own_file : io::FixedFields::every_file,
+          config.boolean("output.background")},
       provenance);
+  if (config.boolean("output.background")) {
+    // The writer thread needs a hardware thread of its own; where each rank has one, it takes turns
+    // with the model and the run is slower than with foreground writes (docs/performance.md).
+    const double sharing_writes = ranks_per_core(world);  // collective
+    if (log && sharing_writes > 0.5)
+      *log << program << ": note: output.background = true, but a rank has fewer than 2 hardware threads of its own ("
+           << sharing_writes << " ranks per hardware thread on a node): the history writer takes turns with the model, "
+           << "which is slower than output.background = false; give each rank two (Slurm --cpus-per-task=2, mpirun "
+           << "--map-by slot:PE=2)\n";
+  }
   driver.restore(sink);
   if (folder.continues()) sink.adopt_restarts(driver.clock().step());
   driver.open_diagnostics(folder.continues());  // a damaged diagnostics.csv is found here, before any write
@@ -125,7 +136,9 @@ int run(int argc, char** argv, const Registry& registry) {
   install_stop_handlers();
   // Open MPI 4.1's OMPIO can corrupt collective HDF5 writes (ompi#12718): use ROMIO unless told otherwise.
   setenv("OMPI_MCA_io", "romio321", 0);
-  MPI_Init(&argc, &argv);
+  // MPI_THREAD_MULTIPLE for output.background's writer thread; io::Hdf5Output says so if it is missing.
+  int provided = MPI_THREAD_SINGLE;
+  MPI_Init_thread(&argc, &argv, MPI_THREAD_MULTIPLE, &provided);
   // The one place that names MPI_COMM_WORLD: everything below takes the communicator it is given.
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   int rank = 0;

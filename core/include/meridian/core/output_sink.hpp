@@ -41,7 +41,12 @@ class OutputSink {
  public:
   virtual ~OutputSink() = default;
   // Writes the output fields (metadata.output) of every component at `clock`'s time.
+  // A sink may return before the files are complete (io's output.background): it then copies what it
+  // needs, and flush() or any later call waits for them.
   virtual void write_history(const Clock& clock, const std::vector<ComponentOutput>& components) = 0;
+  // Returns once every history write so far is complete; throws what made one fail. The default, for
+  // sinks that write before they return, does nothing. Collective.
+  virtual void flush() {}
   // Writes every restart field (metadata.restart), the clock and `settings` atomically; returns the
   // file's path.
   virtual std::string write_restart(const Clock& clock, const std::vector<ComponentOutput>& components,

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -44,6 +45,9 @@ struct OutputSettings {
   int writers_per_node = 8;  // ranks per node that aggregate collective writes (0 = MPI-IO's default):
                              // output.writers_per_node, core/src/driver_options.cpp
   FixedFields fixed_fields = FixedFields::every_file;  // output.fixed_fields
+  // History files written by a thread of their own while the model steps (output.background): needs
+  // MPI_THREAD_MULTIPLE (meridian::app::run asks for it) and a copy of the output fields in memory.
+  bool background = false;
 };
 
 // What a restart file holds besides the fields: enough to set up a run before any component.
@@ -73,17 +77,25 @@ struct RestartInfo {
 // rank, naming the file, if it is missing, not HDF5, truncated or not a meridian restart file.
 RestartInfo peek_restart(MPI_Comm comm, const std::string& path);
 
+class BackgroundWriter;  // io/src/background_writer.hpp
+struct HistorySnapshot;  // io/src/hdf5_output.cpp
+
 class Hdf5Output : public core::OutputSink {
  public:
   // Collective over `run_comm` (duplicated; the original may be freed afterwards). Rank 0 creates
-  // settings.dir. Throws core::ConfigError if restart_keep < 0 or the directory cannot be made.
+  // settings.dir. Throws core::ConfigError if restart_keep < 0, the directory cannot be made, or
+  // settings.background is asked of an MPI without MPI_THREAD_MULTIPLE.
   // Contract on the components passed to the calls below: every rank passes the same list (names,
   // grids, field metadata, field nz); a rank outside a component's decomposition passes a null
   // `decomposition` and null field pointers for it, and takes part with an empty selection.
   Hdf5Output(MPI_Comm run_comm, OutputSettings settings, core::Provenance provenance);
+  ~Hdf5Output() override;  // waits for a history write in hand
 
   // One file per component, <dir>/<component>_<step>.h5, then <dir>/<component>.xdmf. Collective.
   // With FixedFields::own_file, the first call of this object also writes <dir>/<component>.fixed.h5.
+  // With settings.background, copies the output fields (and decompositions) and returns: the files are
+  // written while the caller goes on, and a failure is thrown by the next call of this object (every
+  // call below, and this one, first waits for the write in hand). The grids must outlive the sink.
   void write_history(const core::Clock& clock, const std::vector<core::ComponentOutput>& components) override;
   // <dir>/restart_<step>.h5, fsync'ed and renamed into place; then deletes the oldest of this run's
   // restart files (and adopted ones) beyond restart_keep, never another run's. Collective.
@@ -100,6 +112,9 @@ class Hdf5Output : public core::OutputSink {
   // Every write above is atomic and collective in failure too: on a full disk (or any error) the
   // partial `.tmp` is removed, no older file is touched, and every rank throws core::OutputError.
 
+  // Returns once every history write so far is in place; throws its failure. Collective.
+  void flush() override;
+
   // Collective. The run continues the one whose output is in dir: its restart files up to
   // `up_to_step` (the step resumed from) count as this run's for restart_keep.
   void adopt_restarts(long long up_to_step);
@@ -113,6 +128,7 @@ class Hdf5Output : public core::OutputSink {
     std::string file;  // name relative to dir
     int precision;     // bytes per field value in the file
   };
+  void write_history_now(const core::Clock& clock, const std::vector<core::ComponentOutput>& components);
   void update_xdmf(const core::Clock& clock, const core::ComponentOutput& component, const std::string& file);
   // `component`'s fields that `use` selects, in the history layout, to `path` through write_safely
   // (a history, fixed-fields or crash-dump file); `published` runs on rank 0 once it is in place.
@@ -120,8 +136,7 @@ class Hdf5Output : public core::OutputSink {
                             FieldUse use, const std::string& title, const std::function<void()>& published);
   // This rank's cell_area block of `component`, made at its first file and kept (null where it does not run).
   const core::Field* area_block(const core::ComponentOutput& component);
-  struct AreaBlock {
-    const core::Decomposition* decomposition = nullptr;  // what it was made for: remade if any of it changes
+  struct AreaBlock {  // what it was made for: remade if any of it changes
     int nx = 0, ny = 0;
     core::IndexRange x, y;
     std::optional<core::Field> block;
@@ -134,6 +149,8 @@ class Hdf5Output : public core::OutputSink {
   std::map<std::string, AreaBlock> areas_;                   // per component
   std::set<std::string> fixed_written_;                      // components whose .fixed.h5 this run wrote
   std::vector<std::pair<long long, std::string>> own_restarts_;  // rank 0: (step, path) this run may prune
+  std::shared_ptr<HistorySnapshot> snapshot_;  // with settings.background: the copy a write reads, reused
+  std::unique_ptr<BackgroundWriter> writer_;   // with settings.background; last, so that it stops first
 };
 
 }  // namespace meridian::io
