@@ -6,6 +6,7 @@
 #include <fstream>
 #include <numbers>
 #include <ostream>
+#include <set>
 
 #include "diagnostics_file.hpp"
 #include "meridian/core/agreement.hpp"
@@ -364,11 +365,17 @@ double Driver::total_energy() const {
   return reproducible_sums({joules}, comm_)[0];
 }
 
-std::size_t Driver::field_bytes_per_rank() {
+std::size_t Driver::field_bytes_per_rank(bool history_copy) {
   std::size_t bytes = 0;
-  for (std::size_t n = 0; n < components_.size(); ++n)
-    if (runs_here(n))
-      for (const FieldEntry& f : components_[n]->fields()) bytes += f.field->size() * sizeof(double);
+  for (std::size_t n = 0; n < components_.size(); ++n) {
+    if (!runs_here(n)) continue;
+    const std::vector<FieldEntry> fields = components_[n]->fields();
+    std::set<std::string> copied;
+    for (const FieldEntry& f : fields)
+      if (f.meta.output) copied.insert({f.meta.name, f.meta.coverage});
+    for (const FieldEntry& f : fields)
+      if (!history_copy || copied.count(f.meta.name)) bytes += f.field->size() * sizeof(double);
+  }
   return bytes;
 }
 

@@ -35,6 +35,17 @@ cat "$tmp/check.txt"
 grep -q "configuration is valid" "$tmp/check.txt" || fail "--check did not say the configuration is valid"
 grep -q "ranks         3, 3x1 process grid" "$tmp/check.txt" || fail "--check did not print the decomposition"
 grep -qE "memory +[0-9.]+ MiB" "$tmp/check.txt" || fail "--check did not print memory per rank"
+if grep -q "output.background" "$tmp/check.txt"; then fail "--check printed a background copy without output.background"; fi
+# With output.background, the copy of the output fields: at least their owned cells (8 fields of 72 x 36
+# on one rank; halos add), less than all fields.
+"$mpiexec" -q -n 1 "$bin" --config "$src/configs/default.ini" --output.background=true --check >"$tmp/check_bg.txt"
+/usr/bin/python3 - "$tmp/check_bg.txt" $((8 * 8 * 72 * 36)) <<'PY' || { cat "$tmp/check_bg.txt"; fail "--check with output.background did not print a copy between the output fields' bytes and all fields'"; }
+import re, sys
+text = open(sys.argv[1]).read()
+fields = float(re.search(r"memory +([0-9.]+) MiB of fields", text).group(1))
+copy = float(re.search(r"and ([0-9.]+) MiB per rank for the copy of the output fields \(output.background\)", text).group(1))
+sys.exit(0 if int(sys.argv[2]) / 1048576 - 0.01 <= copy < fields else 1)
+PY
 # Per output, default.ini writes 8 fields and 3 cell-area arrays of 72 x 36 doubles; with own_file the
 # areas and the 2 fractions go once per run into the fixed-fields files instead.
 mib() { awk -v b="$1" 'BEGIN { printf "%.2f", b / 1048576 }'; }

@@ -41,10 +41,12 @@ void print_help(std::ostream& out, const Registry& program, const core::OptionRe
 }
 
 void print_check(std::ostream* out, core::Driver& driver, const core::Config& config, int ranks) {
-  const std::size_t field_bytes = driver.field_bytes_per_rank();
-  unsigned long long max_bytes = field_bytes, local = field_bytes;
+  const bool background = config.boolean("output.background") && config.integer("output.every") > 0;
+  unsigned long long local[2] = {driver.field_bytes_per_rank(), background ? driver.field_bytes_per_rank(true) : 0};
+  unsigned long long largest[2] = {0, 0};  // over ranks: the largest block's
   const MPI_Comm comm = driver.comm();
-  MERIDIAN_MPI(MPI_Allreduce(&local, &max_bytes, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX, comm), comm);
+  MERIDIAN_MPI(MPI_Allreduce(local, largest, 2, MPI_UNSIGNED_LONG_LONG, MPI_MAX, comm), comm);
+  const unsigned long long max_bytes = largest[0];
   if (!out) return;
   const double mib = 1024.0 * 1024.0;
   const long long steps = config.integer("run.steps"), every = config.integer("output.every");
@@ -58,6 +60,12 @@ void print_check(std::ostream* out, core::Driver& driver, const core::Config& co
   *out << "  ranks         " << ranks << ", " << driver.describe_layout() << "\n";
   std::snprintf(buf, sizeof buf, "  memory        %.2f MiB of fields per rank (largest block)\n", double(max_bytes) / mib);
   *out << buf;
+  if (background) {
+    std::snprintf(buf, sizeof buf,
+                  "                and %.2f MiB per rank for the copy of the output fields (output.background)\n",
+                  double(largest[1]) / mib);
+    *out << buf;
+  }
   std::snprintf(buf, sizeof buf, "  history       %lld outputs of %.2f MiB = %.2f MiB in %s\n", outputs, per_output,
                 per_output * double(outputs), config.text("output.dir").c_str());
   *out << buf;
