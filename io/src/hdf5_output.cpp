@@ -177,9 +177,10 @@ void Hdf5Output::write_component_file(const core::Clock& clock, const core::Comp
   write_safely(
       comm_.get(), temporary, path, file_bytes({&component}, use, provenance_),
       [&] {
-        write_history_file(temporary, comm_.get(), settings_.writers_per_node, comm_.rank(), clock, component,
-                           holds_cell_area(use) ? area_block(component) : nullptr, provenance_, use, title,
-                           settings_.precision);
+        const std::map<std::string, int> written = write_history_file(
+            temporary, comm_.get(), settings_.writers_per_node, comm_.rank(), clock, component,
+            holds_cell_area(use) ? area_block(component) : nullptr, provenance_, use, title, settings_.precision);
+        for (const auto& [field, nz] : written) levels_[component.name][field] = nz;
       },
       [&] {
         rename_into_place(temporary, path, false);
@@ -231,7 +232,9 @@ void Hdf5Output::update_xdmf(const core::Clock& clock, const core::ComponentOutp
   const bool own_file = settings_.fixed_fields == FixedFields::own_file;
   for (const core::FieldEntry& entry : component.fields) {
     if (!entry.meta.output) continue;
-    XdmfField f{entry.meta.name, entry.field ? entry.field->nz() : 1};
+    // The levels the files hold: rank 0 may have no Field of this component (concurrent layout).
+    const auto known = levels_[component.name].find(entry.meta.name);
+    XdmfField f{entry.meta.name, known != levels_[component.name].end() ? known->second : 1};
     if (own_file && selects(FieldUse::fixed, entry.meta))
       f.fixed_file = fixed_fields_file(component.name), f.fixed_precision = precision;
     fields.push_back(f);

@@ -225,10 +225,10 @@ std::optional<core::Field> cell_area_block(const core::ComponentOutput& componen
 
 std::string fixed_fields_file(const std::string& component) { return component + ".fixed.h5"; }
 
-void write_history_file(const std::string& path, MPI_Comm comm, int writers_per_node, int rank,
-                        const core::Clock& clock, const core::ComponentOutput& component, const core::Field* area_block,
-                        const core::Provenance& provenance, FieldUse use, const std::string& title,
-                        HistoryPrecision precision) {
+std::map<std::string, int> write_history_file(const std::string& path, MPI_Comm comm, int writers_per_node, int rank,
+                                              const core::Clock& clock, const core::ComponentOutput& component,
+                                              const core::Field* area_block, const core::Provenance& provenance,
+                                              FieldUse use, const std::string& title, HistoryPrecision precision) {
   const H5Where where{rank, path};
   if (!component.grid) throw core::Error(rank, "history of '" + component.name + "'", "component has no grid");
   const core::SphereGrid& grid = *component.grid;
@@ -286,6 +286,9 @@ void write_history_file(const std::string& path, MPI_Comm comm, int writers_per_
   area = H5Dataset();
   coords = GridCoordinates();
   file.close(where, "closing the file");
+  std::map<std::string, int> written;
+  for (const SelectedField& f : fields) written.emplace(f.entry->meta.name, f.nz);
+  return written;
 }
 
 }  // namespace meridian::io

@@ -3,12 +3,13 @@
 
 #include <mpi.h>
 
+#include <map>
 #include <optional>
 #include <string>
 
+#include "field_selection.hpp"
 #include "meridian/core/clock.hpp"
 #include "meridian/core/field.hpp"
-#include "field_selection.hpp"
 #include "meridian/core/output_sink.hpp"
 #include "meridian/io/hdf5_output.hpp"
 
@@ -30,10 +31,12 @@ std::string fixed_fields_file(const std::string& component);
 // replaces the default one (a crash dump says so there). `precision` is the fields' number type in
 // the file (single: each value rounded to the nearest float, _FillValue and valid range as floats);
 // coordinates, bounds and cell_area stay double (exact weights for CDO's means).
-// `writers_per_node`: see create_parallel_file.
-void write_history_file(const std::string& path, MPI_Comm comm, int writers_per_node, int rank,
-                        const core::Clock& clock, const core::ComponentOutput& component, const core::Field* area,
-                        const core::Provenance& provenance, FieldUse use = FieldUse::history,
-                        const std::string& title = "", HistoryPrecision precision = HistoryPrecision::double_precision);
+// `writers_per_node`: see create_parallel_file. Returns the number of levels of each field written,
+// agreed over the ranks (a rank outside the component has no Field to ask).
+std::map<std::string, int> write_history_file(const std::string& path, MPI_Comm comm, int writers_per_node, int rank,
+                                              const core::Clock& clock, const core::ComponentOutput& component,
+                                              const core::Field* area, const core::Provenance& provenance,
+                                              FieldUse use = FieldUse::history, const std::string& title = "",
+                                              HistoryPrecision precision = HistoryPrecision::double_precision);
 
 }  // namespace meridian::io

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <optional>
 
 #include "io_test_support.hpp"
 #include "meridian/core/error.hpp"
@@ -506,4 +507,42 @@ TEST_CASE("a background history write's failure is thrown once, on every rank, b
     CHECK(std::count(names.begin(), names.end(), "restart_000003.h5") == 1);
     CHECK(std::count(names.begin(), names.end(), "ocean_000002.h5") == 0);
   }
+}
+
+TEST_CASE("the XDMF of a component that rank 0 does not run shows its fields' levels", "[history][xdmf]") {
+  if (test::world_size() < 2) return;  // needs a rank outside the component
+  test::TempDir dir(test::world());
+  // Rank 0 outside (as in a concurrent layout), the others run the ocean with a 3-level field.
+  const bool runs = test::world_rank() != 0;
+  MPI_Comm ranks = MPI_COMM_NULL;
+  MPI_Comm_split(test::world(), runs ? 1 : MPI_UNDEFINED, test::world_rank(), &ranks);
+  const std::vector<test::FakeFieldSpec> specs = {{"t", 1, true, true}, {"q", 3, true, true}};
+  const core::SphereGrid grid(12, 6);
+  core::ComponentOutput ocean{"ocean", nullptr, &grid, {}};
+  std::optional<FakeComponent> ocn;
+  if (runs) {
+    ocn.emplace(ranks, "ocean", 12, 6, specs, 1);
+    ocn->fill(2);
+    ocean = ocn->output();
+  } else {
+    // The same metadata as FakeComponent's, as the driver passes the agreed metadata on every rank.
+    for (const test::FakeFieldSpec& s : specs)
+      ocean.fields.push_back({{.name = s.name,
+                               .units = "K",
+                               .long_name = "test field " + s.name,
+                               .standard_name = s.name == "t" ? "air_temperature" : "",
+                               .restart = s.restart,
+                               .output = s.output},
+                              nullptr});
+  }
+  {
+    io::Hdf5Output out(test::world(), {dir.path()}, test::provenance_for_world());
+    out.write_history(core::Clock(1800.0, 10, 2), {ocean});
+  }
+  if (ranks != MPI_COMM_NULL) MPI_Comm_free(&ranks);
+  if (test::world_rank() != 0) return;
+  std::ifstream in(dir.path() + "/ocean.xdmf");
+  const std::string xdmf(std::istreambuf_iterator<char>(in), {});
+  CHECK(xdmf.find("Dimensions=\"1 3 6 12\"") != std::string::npos);  // q: (time, lev, lat, lon)
+  CHECK(xdmf.find("HyperSlab") != std::string::npos);                // its lowest level selected
 }

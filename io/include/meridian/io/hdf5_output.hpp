@@ -148,6 +148,7 @@ class Hdf5Output : public core::OutputSink {
   std::map<std::string, std::vector<SeriesStep>> series_;  // rank 0: history files per component
   std::map<std::string, AreaBlock> areas_;                   // per component
   std::set<std::string> fixed_written_;                      // components whose .fixed.h5 this run wrote
+  std::map<std::string, std::map<std::string, int>> levels_;     // per component: field -> levels in its files
   std::vector<std::pair<long long, std::string>> own_restarts_;  // rank 0: (step, path) this run may prune
   std::shared_ptr<HistorySnapshot> snapshot_;  // with settings.background: the copy a write reads, reused
   std::unique_ptr<BackgroundWriter> writer_;   // with settings.background; last, so that it stops first
