@@ -7,6 +7,8 @@
 #   a parallel HDF5 history write (+fsync) of 4 fields vs raw POSIX write+fsync of the same bytes
 #   (the file's), 5 interleaved repeats: medians, their ratio and min..max of each; the same with
 #   output.precision = single against raw writes of that smaller file's bytes;
+#   what history costs configs/cluster.ini's model day, written in the foreground and in the background
+#   (output.background), vs the same run without history (scripts/history_cost.py, 3 interleaved rounds);
 #   the coupled model (144x72, 96 steps) in cell updates/s per rank vs STREAM triad / 16 B, and per
 #   layout the coupler's atmosphere <-> ocean redistribution (gather + scatter on the run's
 #   placements) in GB/s vs raw MPI Isend/Irecv of the same messages (redistribution_<layout> rows);
@@ -59,6 +61,11 @@ for size_steps in "${stencil_runs[@]}"; do
   run stencil --nx "$n" --steps "$n_steps" "${repeats[@]}"
 done
 run io --nx "$io_nx" --ny "$io_nx" --fields 4 --dir "$io_dir" "${repeats[@]}"
+# What history costs the model at configs/cluster.ini's interval (0.25 degrees, one model day), in the
+# foreground and the background, against the same run without history (scripts/history_cost.py).
+if [[ $quick -eq 1 ]]; then history_grid=(-- --grid.nx=360 --grid.ny=180) history_rounds=1; else history_grid=() history_rounds=3; fi
+/usr/bin/python3 "$root/scripts/history_cost.py" "$build/apps/meridian/meridian" --config "$root/configs/cluster.ini" \
+  --ranks "$ranks" --rounds "$history_rounds" --dir "$io_dir" --json "${history_grid[@]}" | tee -a "$out" >/dev/null
 # Concurrent layout needs a rank per component: compare layouts from 3 ranks up.
 if [[ "${RANKS:-2}" -ge 3 ]]; then run coupled --layout both "${repeats[@]}"; else run coupled "${repeats[@]}"; fi
 if [[ $quick -eq 1 ]]; then setup_ranks=${SETUP_RANKS:-1 4 16}; else setup_ranks=${SETUP_RANKS:-1 2 4 8 16 32 64}; fi
@@ -90,6 +97,10 @@ for r in rows:
             print(f"# {r['name']}: output.precision = single: median {r['single_seconds']:.3g} s for "
                   f"{r['single_file_bytes'] / 2**20:.0f} MiB vs raw write+fsync of those bytes {r['single_raw_seconds']:.3g} s: "
                   f"ratio {r['single_ratio']:.3g}; {r['single_vs_double']:.3g}x the double file's speed")
+    if "history_share" in r:
+        print(f"# {r['name']}: history costs {100 * r['history_share']:.1f}% of the run (median of {r['rounds']} "
+              f"interleaved rounds against the run without history; its output row {100 * r['output_row_share']:.1f}%); "
+              f"the goal is < 5%")
     if "seconds_per_simulated_day" in r:
         split = ", ".join(f"{p} {r[p + '_fraction'] * 100:.0f}%" for p in ("atmosphere", "ocean", "land", "coupler", "other")
                           if r.get(p + "_fraction") is not None)
