@@ -15,6 +15,7 @@ import argparse
 import csv
 import json
 import os
+import shlex
 import statistics
 import subprocess
 import sys
@@ -28,7 +29,7 @@ WAYS = {
 
 
 def run_once(args, way, folder):
-    cmd = [args.mpirun, "-n", str(args.ranks), args.meridian, "--config", args.config, f"--output.dir={folder}",
+    cmd = [*shlex.split(args.mpirun), "-n", str(args.ranks), args.meridian, "--config", args.config, f"--output.dir={folder}",
            "--output.existing=overwrite", *WAYS[way], *args.extra]
     done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if done.returncode != 0:
@@ -48,7 +49,8 @@ def main():
     p.add_argument("--ranks", type=int, default=2)
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--dir", default=None, help="scratch folder (default: a temporary one, removed)")
-    p.add_argument("--mpirun", default="mpirun", help="the MPI launcher (default: mpirun)")
+    p.add_argument("--mpirun", default="mpirun",
+                   help="the MPI launcher and its options (default: mpirun), e.g. 'mpirun --bind-to none'")
     p.add_argument("--json", action="store_true")
     argv = sys.argv[1:]
     extra = argv[argv.index("--") + 1:] if "--" in argv else []

@@ -16,7 +16,7 @@ source "$root/scripts/env.sh"
 # The unit, regression and io MPI tests (core, domains, io, model); the app, Slurm and bench tests
 # are covered by the Release suite and by the valgrind run of the app (sanitize_valgrind_app).
 set -f  # the selection below holds regex characters, not globs
-targets=(${MERIDIAN_SANITIZE_TARGETS:-core_mpi_tests domains_mpi_tests seaice_mpi_tests io_mpi_tests model_mpi_tests})
+targets=(${MERIDIAN_SANITIZE_TARGETS:-core_mpi_tests domains_mpi_tests seaice_mpi_tests io_mpi_tests io_background_needs_threads model_mpi_tests})
 # 1 to 4 ranks (single rank, periodic wrap, uneven splits); 6 and 8 ranks add time, not coverage, and
 # so does model_np2 next to model_np3/np4 (concurrent splits, uneven blocks). io_clients runs Python
 # readers on a file the Release suite checks already.
