@@ -101,14 +101,15 @@ int run_program(int argc, char** argv, const Registry& registry, MPI_Comm world)
   const io::HistoryPrecision precision = config.text("output.precision") == "single"
                                              ? io::HistoryPrecision::single_precision
                                              : io::HistoryPrecision::double_precision;
+  const bool background = config.boolean("output.background");
   io::Hdf5Output sink(
       world,
       io::OutputSettings{
           dir, int(config.integer("restart.keep")), true, precision, int(config.integer("output.writers_per_node")),
           config.text("output.fixed_fields") == "own_file" ? io::FixedFields::own_file : io::FixedFields::every_file,
-          config.boolean("output.background")},
+          background},
       provenance);
-  if (config.boolean("output.background")) {
+  if (background) {
     // The writer thread needs a hardware thread of its own; where each rank has one, it takes turns
     // with the model and the run is slower than with foreground writes (docs/performance.md).
     const double sharing_writes = ranks_per_core(world);  // collective
