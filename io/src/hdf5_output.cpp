@@ -18,6 +18,7 @@
 #include "meridian/core/mpi_handles.hpp"
 #include "meridian/core/run_failure.hpp"
 #include "meridian/io/hdf5_handle.hpp"
+#include "meridian/io/hdf5_io.hpp"
 #include "restart_file.hpp"
 #include "xdmf_writer.hpp"
 
@@ -136,7 +137,10 @@ struct HistorySnapshot {
 };
 
 Hdf5Output::Hdf5Output(MPI_Comm run_comm, OutputSettings settings, core::Provenance provenance)
-    : comm_(core::Comm::dup(run_comm)), settings_(std::move(settings)), provenance_(std::move(provenance)) {
+    : comm_(core::Comm::dup(run_comm)),
+      settings_(std::move(settings)),
+      provenance_(std::move(provenance)),
+      staging_(std::make_unique<StagingBuffer>()) {
   silence_hdf5_errors();
   if (settings_.restart_keep < 0) {
     std::string message = "restart_keep must be >= 0 (0 keeps every restart file), not ";
@@ -177,9 +181,10 @@ void Hdf5Output::write_component_file(const core::Clock& clock, const core::Comp
   write_safely(
       comm_.get(), temporary, path, file_bytes({&component}, use, provenance_),
       [&] {
-        const std::map<std::string, int> written = write_history_file(
-            temporary, comm_.get(), settings_.writers_per_node, comm_.rank(), clock, component,
-            holds_cell_area(use) ? area_block(component) : nullptr, provenance_, use, title, settings_.precision);
+        const std::map<std::string, int> written =
+            write_history_file(temporary, comm_.get(), settings_.writers_per_node, comm_.rank(), clock, component,
+                               holds_cell_area(use) ? area_block(component) : nullptr, provenance_, use, title,
+                               settings_.precision, *staging_);
         for (const auto& [field, nz] : written) levels_[component.name][field] = nz;
       },
       [&] {

@@ -4,7 +4,6 @@
 // there. Restart files never go through this: they hold the real state.
 
 #include <limits>
-#include <optional>
 
 #include "field_selection.hpp"
 #include "meridian/core/field.hpp"
@@ -18,11 +17,10 @@ namespace meridian::io {
 // colour range. netCDF's default fill, 9.97e36, would be data to ParaView and flatten every map.
 inline constexpr double history_fill_value = std::numeric_limits<double>::quiet_NaN();
 
-// This rank's owned block of `selected` with history_fill_value wherever its coverage field is
-// <= 0 (its lowest level; every level of the field), or nothing when the field has no coverage or
-// this rank holds none of it (then the field itself is written). Throws core::Error (`rank` for the
-// message) on every rank alike if the coverage names no other field of `component`. Local.
-std::optional<core::Field> masked_block(const SelectedField& selected, const core::ComponentOutput& component,
-                                        int rank);
+// The field whose lowest level masks `selected` in history files: cells where it is <= 0 hold
+// history_fill_value (every level). Null when the field has no coverage or this rank holds none of
+// the component. Throws core::Error (`rank` for the message) on every rank alike if the coverage
+// names no other field of `component`. Local.
+const core::Field* coverage_of(const SelectedField& selected, const core::ComponentOutput& component, int rank);
 
 }  // namespace meridian::io

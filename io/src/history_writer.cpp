@@ -228,7 +228,8 @@ std::string fixed_fields_file(const std::string& component) { return component +
 std::map<std::string, int> write_history_file(const std::string& path, MPI_Comm comm, int writers_per_node, int rank,
                                               const core::Clock& clock, const core::ComponentOutput& component,
                                               const core::Field* area_block, const core::Provenance& provenance,
-                                              FieldUse use, const std::string& title, HistoryPrecision precision) {
+                                              FieldUse use, const std::string& title, HistoryPrecision precision,
+                                              StagingBuffer& staging) {
   const H5Where where{rank, path};
   if (!component.grid) throw core::Error(rank, "history of '" + component.name + "'", "component has no grid");
   const core::SphereGrid& grid = *component.grid;
@@ -275,11 +276,14 @@ std::map<std::string, int> write_history_file(const std::string& path, MPI_Comm 
     for (unsigned d = 0; d < scales.size(); ++d) {
       check_h5(H5DSattach_scale(dataset.get(), scales[d], d), where, "attaching dimensions to '" + f.entry->meta.name + "'");
     }
-    const std::optional<core::Field> block = masked ? masked_block(f, component, rank) : std::nullopt;
+    const BlockValues how{.as_float = single,
+                          .coverage = masked ? coverage_of(f, component, rank) : nullptr,
+                          .fill = history_fill_value,
+                          .staging = &staging};
     // A dropped block holds nothing of the component: masked like any cell outside its coverage.
     write_block(
-        dataset.get(), timeless ? 0 : 1, block ? &*block : f.entry->field, component.decomposition, where,
-        [masked](int) { return masked ? history_fill_value : 0.0; }, single);
+        dataset.get(), timeless ? 0 : 1, f.entry->field, component.decomposition, where,
+        [masked](int) { return masked ? history_fill_value : 0.0; }, how);
   }
   // Close the datasets before the file so that its close (collective) flushes everything.
   levels.clear();

@@ -11,6 +11,7 @@
 #include "meridian/core/clock.hpp"
 #include "meridian/core/field.hpp"
 #include "meridian/core/output_sink.hpp"
+#include "meridian/io/hdf5_io.hpp"
 #include "meridian/io/hdf5_output.hpp"
 
 namespace meridian::io {
@@ -32,11 +33,12 @@ std::string fixed_fields_file(const std::string& component);
 // the file (single: each value rounded to the nearest float, _FillValue and valid range as floats);
 // coordinates, bounds and cell_area stay double (exact weights for CDO's means).
 // `writers_per_node`: see create_parallel_file. Returns the number of levels of each field written,
-// agreed over the ranks (a rank outside the component has no Field to ask).
+// agreed over the ranks (a rank outside the component has no Field to ask). The fields are packed
+// (masked, rounded) into `staging`, which the caller keeps from one file to the next.
 std::map<std::string, int> write_history_file(const std::string& path, MPI_Comm comm, int writers_per_node, int rank,
                                               const core::Clock& clock, const core::ComponentOutput& component,
-                                              const core::Field* area, const core::Provenance& provenance,
-                                              FieldUse use = FieldUse::history, const std::string& title = "",
-                                              HistoryPrecision precision = HistoryPrecision::double_precision);
+                                              const core::Field* area, const core::Provenance& provenance, FieldUse use,
+                                              const std::string& title, HistoryPrecision precision,
+                                              StagingBuffer& staging);
 
 }  // namespace meridian::io

@@ -9,6 +9,7 @@
 #include <iterator>
 #include <limits>
 #include <optional>
+#include <tuple>
 
 #include "io_test_support.hpp"
 #include "meridian/core/error.hpp"
@@ -246,6 +247,84 @@ TEST_CASE("to_float rounds to the nearest float and overflows to infinity as IEE
   CHECK(io::to_float(largest + 0x1p103) == std::numeric_limits<float>::infinity());  // the tie goes to even
   CHECK(io::to_float(-1e300) == -std::numeric_limits<float>::infinity());
   CHECK(std::isnan(io::to_float(std::nan(""))));
+}
+
+// What a single-precision history must hold at global cell (i, j) of test_beyond_float's fields:
+// values beyond the float range (and NaN) in some rows, in and out of coverage.
+double beyond_float_value(int gi, int gj, int level) {
+  const double largest = std::numeric_limits<float>::max();
+  switch ((gi * 7 + gj * 3 + level) % 11) {
+    case 0:
+      return 1e300;
+    case 1:
+      return -1e300;
+    case 2:
+      return largest + 0x1p102;  // rounds down to the largest float
+    case 3:
+      return largest + 0x1p103;  // the tie: infinity
+    case 4:
+      return std::numeric_limits<double>::infinity();
+    case 5:
+      return gj % 2 ? std::nan("") : 1.0 / 3.0;
+    default:
+      return (gi - 2.0 * gj + level) / 3.0;  // an ordinary value no float holds exactly
+  }
+}
+
+TEST_CASE("single-precision history rounds values beyond the float range as to_float does, masked or not",
+          "[history][precision]") {
+  test::TempDir dir(test::world());
+  const int nx = 45, ny = 9;  // rows long enough for the vectorised loops and their remainders
+  const auto specs =
+      std::vector<test::FakeFieldSpec>{{"t", 1, true, true, "frac"}, {"frac", 1, false, true}, {"q", 2, true, true}};
+  const core::Clock clock(1800.0, 10, 4);
+  const std::vector<core::ProcessGrid> grids = {{}, {1, test::world_size()}, {test::world_size(), 1}};
+  for (std::size_t g = 0; g < grids.size(); ++g) {
+    FakeComponent ocn(test::world(), "ocean", nx, ny, specs, 2, grids[g]);
+    const core::Decomposition& d = ocn.decomposition();
+    for (std::size_t f : {0, 2}) {
+      core::Field& u = ocn.field(f);
+      for (int k = 0; k < u.nz(); ++k)
+        for (int j = 0; j < u.ny(); ++j)
+          for (int i = 0; i < u.nx(); ++i)
+            u(i, j, k) = beyond_float_value(d.x_range().begin + i, d.y_range().begin + j, k);
+    }
+    fill_coverage(ocn, 1);
+    io::Hdf5Output out(test::world(),
+                       {dir.path() + "/" + std::to_string(g), 2, true, io::HistoryPrecision::single_precision},
+                       test::provenance_for_world());
+    out.write_history(clock, {ocn.output()});
+  }
+  if (test::world_rank() != 0) return;
+  for (std::size_t g = 0; g < grids.size(); ++g) {
+    const std::string path = dir.path() + "/" + std::to_string(g) + "/ocean_000004.h5";
+    INFO(path);
+    io::H5File file = io::open_serial_file(path, {0, path});
+    for (const auto& [name, nz, masked] : {std::tuple{"t", 1, true}, std::tuple{"q", 2, false}}) {
+      INFO(name);
+      std::size_t value_bytes = 0;
+      const std::vector<unsigned char> got = stored_bytes(file.get(), name, value_bytes);
+      REQUIRE(value_bytes == 4);
+      REQUIRE(got.size() == 4 * std::size_t(nz * nx * ny));
+      long long bad = 0, beyond = 0;
+      for (int k = 0; k < nz; ++k)
+        for (int j = 0; j < ny; ++j)
+          for (int i = 0; i < nx; ++i) {
+            float f = 0;
+            std::memcpy(&f, got.data() + 4 * ((std::size_t(k) * ny + j) * nx + i), 4);
+            const double value = beyond_float_value(i, j, k);
+            if (masked && coverage_at(i, j) == 0.0) {
+              bad += !std::isnan(f);
+              continue;
+            }
+            const float want = io::to_float(value);
+            bad += std::isnan(want) ? !std::isnan(f) : std::memcmp(&f, &want, 4) != 0;
+            beyond += !(std::abs(value) <= std::numeric_limits<float>::max());
+          }
+      CHECK(bad == 0);
+      CHECK(beyond > 0);  // the values beyond the range were in covered cells too
+    }
+  }
 }
 
 TEST_CASE("single-precision history holds each value rounded to float, the same bits on every process grid",

@@ -5,8 +5,11 @@
 
 #include <mpi.h>
 
+#include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "meridian/core/decomposition.hpp"
@@ -53,21 +56,54 @@ double read_double_attribute(hid_t object, const std::string& name, const H5Wher
 // True if `name` (a path relative to `object`, every component of it) exists. Local.
 bool has_link(hid_t object, const std::string& name, const H5Where& where);
 
+// Memory a rank packs its block into before a collective write, kept from one write to the next:
+// packing into fresh memory every time cost as much as the packing itself (page faults, the kernel
+// zeroing huge pages; docs/performance.md, "History output"). Holds whatever the last write needed.
+class StagingBuffer {
+ public:
+  // Room for `count` values of T (float or double), contents undefined.
+  template <typename T>
+  T* room_for(std::size_t count) {
+    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>);
+    const std::size_t bytes = count * sizeof(T);
+    if (bytes > bytes_) {
+      storage_ = std::make_unique_for_overwrite<std::byte[]>(bytes);  // (new[] of bytes: room for any T)
+      bytes_ = bytes;
+    }
+    return reinterpret_cast<T*>(storage_.get());
+  }
+
+ private:
+  std::unique_ptr<std::byte[]> storage_;
+  std::size_t bytes_ = 0;
+};
+
+// How write_block turns a field's owned cells into the dataset's values.
+struct BlockValues {
+  // Each value rounded to the nearest float (to_float) for a 32-bit dataset; done here, per cell,
+  // because HDF5's own conversion turns a collective transfer into an independent one.
+  bool as_float = false;
+  // Cells where coverage's lowest level is <= 0 hold `fill` (every level): a history field's mask.
+  const core::Field* coverage = nullptr;
+  double fill = 0;
+  // Where the values are packed when they are not the field's own (as_float, coverage, dropped
+  // blocks); without one, a buffer is allocated for the call.
+  StagingBuffer* staging = nullptr;
+};
+
 // Writes (or reads, into the owned cells only) this rank's owned block of `field` to the global
 // dataset `dataset`, whose trailing dimensions are ([nz,] ny, nx) after `leading` dimensions of
-// which index 0 is used (the time record of a history file; 0 for a restart). The halo is skipped
-// with a memory hyperslab, so nothing is copied. `field`/`decomp` null: this rank takes part in the
-// collective call with an empty selection. Collective over the file's communicator.
+// which index 0 is used (the time record of a history file; 0 for a restart). A plain write or
+// read skips the halo with a memory hyperslab, so nothing is copied; a write that changes the values
+// (`how`) packs them, in one pass, into a contiguous buffer. `field`/`decomp` null: this rank takes
+// part in the collective call with an empty selection. Collective over the file's communicator.
 // Where the decomposition dropped blocks (core/block_layout.hpp), each rank also writes the dropped
 // blocks it answers for, cell (i, j) = dropped_value(j) (0 by default; the _FillValue of a masked
 // history field; a grid property by row), and reads them back into `dropped` (level after level of
 // each block in turn, the order core::owned_digest takes) for the checksum.
-// With `as_float`, each value is rounded to the nearest float (to_float) on its way to a 32-bit
-// dataset; the conversion is done here, per cell, because HDF5's own conversion turns a collective
-// transfer into an independent one.
-void write_block(hid_t dataset, int leading, const core::Field* field, const core::Decomposition* decomp,
-                 const H5Where& where, const std::function<double(int)>& dropped_value = [](int) { return 0.0; },
-                 bool as_float = false);
+void write_block(
+    hid_t dataset, int leading, const core::Field* field, const core::Decomposition* decomp, const H5Where& where,
+    const std::function<double(int)>& dropped_value = [](int) { return 0.0; }, const BlockValues& how = {});
 void read_block(hid_t dataset, int leading, core::Field* field, const core::Decomposition* decomp,
                 const H5Where& where, std::vector<double>* dropped = nullptr);
 

@@ -79,6 +79,7 @@ RestartInfo peek_restart(MPI_Comm comm, const std::string& path);
 
 class BackgroundWriter;  // io/src/background_writer.hpp
 struct HistorySnapshot;  // io/src/hdf5_output.cpp
+class StagingBuffer;     // meridian/io/hdf5_io.hpp
 
 class Hdf5Output : public core::OutputSink {
  public:
@@ -150,6 +151,9 @@ class Hdf5Output : public core::OutputSink {
   std::set<std::string> fixed_written_;                      // components whose .fixed.h5 this run wrote
   std::map<std::string, std::map<std::string, int>> levels_;     // per component: field -> levels in its files
   std::vector<std::pair<long long, std::string>> own_restarts_;  // rank 0: (step, path) this run may prune
+  // Where history fields are packed (masked, rounded) for their write, kept between files; only the
+  // thread that writes (the caller's, or the background writer's) touches it.
+  std::unique_ptr<StagingBuffer> staging_;
   std::shared_ptr<HistorySnapshot> snapshot_;  // with settings.background: the copy a write reads, reused
   std::unique_ptr<BackgroundWriter> writer_;   // with settings.background; last, so that it stops first
 };
