@@ -370,9 +370,7 @@ std::size_t Driver::field_bytes_per_rank(bool history_copy) {
   for (std::size_t n = 0; n < components_.size(); ++n) {
     if (!runs_here(n)) continue;
     const std::vector<FieldEntry> fields = components_[n]->fields();
-    std::set<std::string> copied;
-    for (const FieldEntry& f : fields)
-      if (f.meta.output) copied.insert({f.meta.name, f.meta.coverage});
+    const std::set<std::string> copied = history_field_names(fields);
     for (const FieldEntry& f : fields)
       if (!history_copy || copied.count(f.meta.name)) bytes += f.field->size() * sizeof(double);
   }

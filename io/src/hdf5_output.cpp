@@ -105,7 +105,7 @@ struct HistorySnapshot {
   std::deque<core::Field> fields;
   std::vector<core::ComponentOutput> components;
 
-  // The output fields, and the coverage fields that mask them (io/src/history_mask.hpp); the other
+  // The output fields, and the coverage fields that mask them (core::history_field_names); the other
   // entries are left out, these keep their order (the files' order).
   void take(const core::Clock& c, const std::vector<core::ComponentOutput>& from) {
     clock = c;
@@ -115,9 +115,7 @@ struct HistorySnapshot {
     for (const core::ComponentOutput& component : from) {
       core::ComponentOutput copy{component.name, nullptr, component.grid, {}};
       if (component.decomposition) copy.decomposition = &decompositions.emplace_back(*component.decomposition);
-      std::set<std::string> read;
-      for (const core::FieldEntry& entry : component.fields)
-        if (selects(FieldUse::history, entry.meta)) read.insert({entry.meta.name, entry.meta.coverage});
+      const std::set<std::string> read = core::history_field_names(component.fields);
       for (const core::FieldEntry& entry : component.fields) {
         if (!read.count(entry.meta.name)) continue;
         core::Field* field = nullptr;

@@ -7,6 +7,7 @@
 
 #include <limits>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,10 @@ struct FieldEntry {
   FieldMetadata meta;
   Field* field = nullptr;
 };
+
+// The names of the fields a history file reads of `fields`: the output fields and the coverage
+// fields that mask them. What a background history write copies, and what --check counts for it.
+std::set<std::string> history_field_names(const std::vector<FieldEntry>& fields);
 
 // A global mean to report: sum(weight * value) / sum(weight) over every owned cell of every rank.
 struct GlobalMean {

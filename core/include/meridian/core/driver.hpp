@@ -122,8 +122,8 @@ class Driver {
   // Bytes of field storage on this rank, and of one history output of all components (the values
   // of the output fields and each component's cell areas, 8 bytes a cell); `fixed_once` gets the
   // bytes written once per run instead (output.fixed_fields = own_file: the areas and the fields
-  // fixed for the run), 0 otherwise. With `history_copy`, only the output fields and the fields that
-  // mask them (FieldMetadata::coverage): what output.background copies at each output.
+  // fixed for the run), 0 otherwise. With `history_copy`, only the fields history_field_names
+  // names (core/component.hpp): what output.background copies at each output.
   std::size_t field_bytes_per_rank(bool history_copy = false);
   std::size_t history_bytes_per_output(std::size_t* fixed_once = nullptr);
 
