@@ -1,5 +1,9 @@
 #include "field_selection.hpp"
 
+#include <array>
+#include <cstdint>
+#include <string>
+
 #include "meridian/core/error.hpp"
 
 namespace meridian::io {
@@ -21,10 +25,46 @@ bool selects(FieldUse use, const core::FieldMetadata& meta) {
   return false;
 }
 
+namespace {
+// FNV-1a over what the ranks must describe alike for a collective file: the component's name and
+// each selected field's metadata, in order (the bounds by their bits).
+std::uint64_t metadata_hash(const std::string& component, const std::vector<SelectedField>& selected) {
+  std::uint64_t h = 1469598103934665603ull;
+  const auto add = [&h](const void* data, std::size_t size) {
+    for (std::size_t n = 0; n < size; ++n) h = (h ^ static_cast<const unsigned char*>(data)[n]) * 1099511628211ull;
+  };
+  const auto add_text = [&add](const std::string& text) { add(text.c_str(), text.size() + 1); };
+  add_text(component);
+  for (const SelectedField& f : selected) {
+    const core::FieldMetadata& m = f.entry->meta;
+    for (const std::string* text : {&m.name, &m.units, &m.long_name, &m.standard_name, &m.coverage, &m.fixed_by})
+      add_text(*text);
+    const unsigned char flags[2] = {m.restart, m.output};
+    add(flags, sizeof flags);
+    add(&m.valid_min, sizeof m.valid_min);
+    add(&m.valid_max, sizeof m.valid_max);
+  }
+  return h;
+}
+}  // namespace
+
 std::vector<SelectedField> select_fields(const core::ComponentOutput& component, FieldUse use, MPI_Comm comm) {
   std::vector<SelectedField> selected;
   for (const core::FieldEntry& entry : component.fields) {
     if (selects(use, entry.meta)) selected.push_back({&entry, entry.field ? entry.field->nz() : 0});
+  }
+  // Ranks that describe the fields differently would make different HDF5 calls, and a collective
+  // HDF5 call waits forever for the ranks that never make it: agree first (the largest hash and the
+  // largest complement, i.e. the smallest hash, are equal exactly when every rank has the same).
+  const std::uint64_t hash = metadata_hash(component.name, selected);
+  std::array<std::uint64_t, 2> mine = {hash, ~hash}, largest{};
+  MERIDIAN_MPI(MPI_Allreduce(mine.data(), largest.data(), 2, MPI_UINT64_T, MPI_MAX, comm), comm);
+  if (largest[0] != ~largest[1]) {
+    int rank = 0;
+    MERIDIAN_MPI(MPI_Comm_rank(comm, &rank), comm);
+    throw core::Error(rank, "writing '" + component.name + "'",
+                      "the ranks describe its fields differently (which fields, or their names, units, valid "
+                      "ranges or coverage): every rank must pass the same FieldMetadata");
   }
   std::vector<int> local(selected.size()), agreed(selected.size());
   for (std::size_t n = 0; n < selected.size(); ++n) local[n] = selected[n].nz;

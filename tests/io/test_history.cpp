@@ -165,6 +165,30 @@ TEST_CASE("a coverage that names no other field fails on every rank and leaves n
   if (test::world_rank() == 0) CHECK(test::file_names(dir.path()).empty());
 }
 
+TEST_CASE("ranks that describe a field differently fail alike instead of waiting in HDF5", "[history][agreement]") {
+  if (test::world_size() < 2) return;  // one rank always agrees with itself
+  test::TempDir dir(test::world());
+  FakeComponent ocn(test::world(), "ocean", 12, 6, {{"t", 1, true, true}, {"q", 2, true, true}}, 1);
+  ocn.fill(1);
+  io::Hdf5Output out(test::world(), {dir.path()}, test::provenance_for_world());
+  const core::Clock clock(1800.0, 10, 1);
+  for (int change = 0; change < 3; ++change) {
+    core::ComponentOutput mine = ocn.output();
+    if (test::world_rank() == test::world_size() - 1) {
+      if (change == 0) mine.fields[1].meta.units = "degC";
+      if (change == 1) mine.fields[0].meta.valid_max = 400;
+      if (change == 2) mine.fields[1].meta.output = false;  // one field fewer on this rank
+    }
+    INFO("change " << change);
+    CHECK_THROWS_WITH(out.write_history(clock, {mine}), Catch::Contains("the ranks describe its fields differently"));
+    CHECK_THROWS_WITH(out.write_restart(clock, {mine}, {}),
+                      Catch::Contains("the ranks describe its fields differently"));
+  }
+  if (test::world_rank() == 0) CHECK(test::file_names(dir.path()).empty());
+  out.write_history(clock, {ocn.output()});                                      // and the sink still works
+  if (test::world_rank() == 0) CHECK(test::file_names(dir.path()).size() == 2);  // the file and its XDMF
+}
+
 TEST_CASE("history files carry CF cell bounds that tile the sphere", "[history][bounds]") {
   test::TempDir dir(test::world());
   const int nx = 10, ny = 7;
