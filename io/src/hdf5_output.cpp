@@ -306,12 +306,20 @@ void Hdf5Output::adopt_restarts(long long up_to_step) {
 std::vector<std::string> Hdf5Output::write_crash_dump(const core::Clock& clock,
                                                      const std::vector<core::ComponentOutput>& components,
                                                      const std::string& reason) {
-  flush();  // at most one thread in HDF5 and on comm_
+  // At most one thread in HDF5 and on comm_. A background history write that failed (the same
+  // OutputError on every rank) must not cost the dump of the state that went wrong: its failure is
+  // recorded in the dump's title instead of thrown.
+  std::string earlier;
+  try {
+    flush();
+  } catch (const core::OutputError& e) {
+    earlier = "; the history write before it had failed: " + e.message();
+  }
   std::vector<std::string> written;
   for (const core::ComponentOutput& component : components) {
     // "crash_<component>_<step>.h5": no history, XDMF or restart listing matches this prefix.
     const std::string path = step_file_path(settings_.dir, "crash_" + component.name, clock.step());
-    const std::string title = "meridian " + component.name + " CRASH DUMP (not a history file): " + reason;
+    const std::string title = "meridian " + component.name + " CRASH DUMP (not a history file): " + reason + earlier;
     write_component_file(clock, component, path, FieldUse::all, title, {});  // (precision applies to history only)
     written.push_back(path);
   }

@@ -610,6 +610,19 @@ TEST_CASE("a background history write's failure is thrown once, on every rank, b
     CHECK(std::count(names.begin(), names.end(), "restart_000003.h5") == 1);
     CHECK(std::count(names.begin(), names.end(), "ocean_000002.h5") == 0);
   }
+  // A crash dump after a failed write is still written, and its title says what failed before it.
+  out.write_history(core::Clock(1800.0, 10, 4), {ocn.output()});
+  const std::vector<std::string> dump = out.write_crash_dump(core::Clock(1800.0, 10, 4), {fine.output()}, "blew up");
+  CHECK_NOTHROW(out.flush());  // the failure was reported once, in the dump
+  REQUIRE(dump.size() == 1);
+  if (test::world_rank() == 0) {
+    const io::H5Where where{0, dump[0]};
+    io::H5File file = io::open_serial_file(dump[0], where);
+    const std::string title = io::read_string_attribute(file.get(), "title", where);
+    CHECK_THAT(title, Catch::Contains("CRASH DUMP") && Catch::Contains("blew up") &&
+                          Catch::Contains("the history write before it had failed") &&
+                          Catch::Contains("ocean_000004.h5"));
+  }
 }
 
 TEST_CASE("the XDMF of a component that rank 0 does not run shows its fields' levels", "[history][xdmf]") {

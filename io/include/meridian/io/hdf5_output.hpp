@@ -107,7 +107,8 @@ class Hdf5Output : public core::OutputSink {
   // (checksum), holds NaN/Inf or was written by an older meridian.
   long long read_restart(const std::string& path, const std::vector<core::ComponentOutput>& components,
                          const std::vector<core::StateSetting>& settings) override;
-  // <dir>/crash_<component>_<step>.h5: every field, history layout, title saying CRASH DUMP. Collective.
+  // <dir>/crash_<component>_<step>.h5: every field, history layout, title saying CRASH DUMP (and, if a
+  // background history write had failed, that failure, which is then not thrown). Collective.
   std::vector<std::string> write_crash_dump(const core::Clock& clock, const std::vector<core::ComponentOutput>& components,
                                             const std::string& reason) override;
   // Every write above is atomic and collective in failure too: on a full disk (or any error) the
