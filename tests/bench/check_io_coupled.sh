@@ -47,7 +47,8 @@ line=$out
 [[ $(json_value "$line" name) == io_256x256_f4 ]] || fail "io name: $line"
 [[ $(json_value "$line" ranks) == 2 ]] || fail "io ranks: $line"
 check_line io "$line" metric unit baseline_name process_grid -- \
-  value baseline ratio seconds raw_seconds write_history_seconds bytes file_bytes
+  value baseline ratio seconds raw_seconds write_history_seconds bytes file_bytes shared_mpiio_seconds \
+  ratio_vs_shared_mpiio single_shared_mpiio_seconds single_ratio_vs_shared_mpiio
 [[ $(json_value "$line" bytes) == 2097152 ]] || fail "io bytes is not 4 x 256 x 256 x 8: $line"
 [[ -z "$(ls -A "$scratch")" ]] || fail "io left files behind in its --dir: $(ls -A "$scratch")"
 echo "io: ratio=$(json_value "$line" ratio) value=$(json_value "$line" value) GB/s"
