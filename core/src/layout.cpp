@@ -145,10 +145,8 @@ ComponentInfo broadcast_info(const ComponentInfo& info, int root, MPI_Comm comm)
     b.put(info.time_step), b.put(info.stable_time_step);
     b.put(std::uint64_t(info.fields.size()));
     for (std::size_t n = 0; n < info.fields.size(); ++n) {
-      const FieldMetadata& m = info.fields[n];
-      for (const std::string* s : {&m.name, &m.units, &m.long_name, &m.standard_name, &m.coverage, &m.fixed_by})
-        b.put(*s);
-      b.put(m.restart), b.put(m.output), b.put(m.valid_min), b.put(m.valid_max), b.put(info.nz[n]);
+      pack_metadata(b, info.fields[n]);
+      b.put(info.nz[n]);
     }
     b.put(info.diagnostics);
   }
@@ -160,9 +158,8 @@ ComponentInfo broadcast_info(const ComponentInfo& info, int root, MPI_Comm comm)
   out.fields.resize(r.get_count(1));
   out.nz.resize(out.fields.size());
   for (std::size_t n = 0; n < out.fields.size(); ++n) {
-    FieldMetadata& m = out.fields[n];
-    for (std::string* s : {&m.name, &m.units, &m.long_name, &m.standard_name, &m.coverage, &m.fixed_by}) r.get(*s);
-    r.get(m.restart), r.get(m.output), r.get(m.valid_min), r.get(m.valid_max), r.get(out.nz[n]);
+    unpack_metadata(r, out.fields[n]);
+    r.get(out.nz[n]);
   }
   r.get(out.diagnostics);
   r.expect_end();

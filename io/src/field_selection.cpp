@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "meridian/core/byte_packer.hpp"
 #include "meridian/core/error.hpp"
 
 namespace meridian::io {
@@ -27,23 +28,13 @@ bool selects(FieldUse use, const core::FieldMetadata& meta) {
 
 namespace {
 // FNV-1a over what the ranks must describe alike for a collective file: the component's name and
-// each selected field's metadata, in order (the bounds by their bits).
+// each selected field's metadata (core::pack_metadata, every member), in order.
 std::uint64_t metadata_hash(const std::string& component, const std::vector<SelectedField>& selected) {
+  core::BytePacker packed;
+  packed.put(component);
+  for (const SelectedField& f : selected) core::pack_metadata(packed, f.entry->meta);
   std::uint64_t h = 1469598103934665603ull;
-  const auto add = [&h](const void* data, std::size_t size) {
-    for (std::size_t n = 0; n < size; ++n) h = (h ^ static_cast<const unsigned char*>(data)[n]) * 1099511628211ull;
-  };
-  const auto add_text = [&add](const std::string& text) { add(text.c_str(), text.size() + 1); };
-  add_text(component);
-  for (const SelectedField& f : selected) {
-    const core::FieldMetadata& m = f.entry->meta;
-    for (const std::string* text : {&m.name, &m.units, &m.long_name, &m.standard_name, &m.coverage, &m.fixed_by})
-      add_text(*text);
-    const unsigned char flags[2] = {m.restart, m.output};
-    add(flags, sizeof flags);
-    add(&m.valid_min, sizeof m.valid_min);
-    add(&m.valid_max, sizeof m.valid_max);
-  }
+  for (const char c : packed.bytes()) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
   return h;
 }
 }  // namespace

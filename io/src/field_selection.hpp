@@ -32,7 +32,9 @@ inline bool holds_cell_area(FieldUse use) { return use != FieldUse::history_vary
 
 // The fields `use` selects (output, restart or all of them), in the component's
 // order. A rank outside the component has null Field pointers, so nz is the MAX over `comm`: the
-// datasets must have the same shape on every rank. Collective over `comm`.
+// datasets must have the same shape on every rank. Throws core::Error on every rank alike when the
+// ranks' metadata of the selected fields differ (a collective HDF5 call would wait forever for calls
+// some ranks never make). Collective over `comm`.
 std::vector<SelectedField> select_fields(const core::ComponentOutput& component, FieldUse use, MPI_Comm comm);
 
 }  // namespace meridian::io

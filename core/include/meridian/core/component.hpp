@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "meridian/core/byte_packer.hpp"
 #include "meridian/core/config.hpp"
 #include "meridian/core/coupling_field.hpp"
 #include "meridian/core/decomposition.hpp"
@@ -20,7 +21,8 @@
 
 namespace meridian::core {
 
-// A member added here must also travel in broadcast_info (core/src/layout.cpp): ranks outside a
+// A member added here must also be packed by pack_metadata below (broadcast_info sends it to the ranks
+// outside a component; io compares it across the ranks before a file write): ranks outside a
 // component in the concurrent layout know its fields only from there.
 struct FieldMetadata {
   std::string name{};         // variable name in files: "t_atm"
@@ -50,6 +52,11 @@ struct FieldEntry {
   FieldMetadata meta;
   Field* field = nullptr;
 };
+
+// Every member of `m` appended to `b`, and read back in the same order: the one list of what a
+// field's metadata is made of (core/src/component.cpp).
+void pack_metadata(BytePacker& b, const FieldMetadata& m);
+void unpack_metadata(ByteReader& r, FieldMetadata& m);
 
 // The names of the fields a history file reads of `fields`: the output fields and the coverage
 // fields that mask them. What a background history write copies, and what --check counts for it.
