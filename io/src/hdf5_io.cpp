@@ -269,6 +269,25 @@ void select_boxes(hid_t file_space, int rank, int leading, int nz, const std::ve
     select_box(file_space, rank, leading, nz, boxes[b], b ? H5S_SELECT_OR : H5S_SELECT_SET, where, what);
 }
 
+// What every block transfer starts with: its description for errors, the dataset's file space and
+// its rank (at least 2), and a collective transfer property list.
+struct BlockTransfer {
+  std::string what;
+  H5Dataspace file_space;
+  int rank = 0;
+  H5PropList dxpl;
+};
+
+BlockTransfer begin_transfer(hid_t dataset, const char* verb, const core::Field* field, const H5Where& where) {
+  BlockTransfer t;
+  t.what = std::string(verb) + " field '" + (field ? field->name() : std::string("(none on this rank)")) + "'";
+  t.file_space = H5Dataspace(H5Dget_space(dataset), where, t.what);
+  t.rank = H5Sget_simple_extent_ndims(t.file_space.get());
+  check_h5(t.rank < 2 ? -1 : 0, where, t.what + ": dataset has fewer than 2 dimensions");
+  t.dxpl = collective_transfer(where);
+  return t;
+}
+
 // This rank joins a collective transfer with nothing to move.
 herr_t transfer_nothing(hid_t file_space, const std::function<herr_t(hid_t, hid_t, void*)>& transfer,
                         const H5Where& where, const std::string& what) {
@@ -392,11 +411,7 @@ herr_t write_packed(hid_t dataset, hid_t file_space, int leading, const std::vec
 // unless the field's own array holds them as they are, and runs one collective write.
 void write_block(hid_t dataset, int leading, const core::Field* field, const core::Decomposition* decomp,
                  const H5Where& where, const std::function<double(int)>& dropped_value, const BlockValues& how) {
-  const std::string what = "writing field '" + (field ? field->name() : std::string("(none on this rank)")) + "'";
-  H5Dataspace file_space(H5Dget_space(dataset), where, what);
-  const int rank = H5Sget_simple_extent_ndims(file_space.get());
-  check_h5(rank < 2 ? -1 : 0, where, what + ": dataset has fewer than 2 dimensions");
-  H5PropList dxpl = collective_transfer(where);
+  auto [what, file_space, rank, dxpl] = begin_transfer(dataset, "writing", field, where);
   if (!field || !decomp) {
     const auto write = [&](hid_t m, hid_t f, void* buf) {
       return H5Dwrite(dataset, H5T_NATIVE_DOUBLE, m, f, dxpl.get(), buf);
@@ -423,11 +438,7 @@ void write_block(hid_t dataset, int leading, const core::Field* field, const cor
 // are unpacked, the dropped ones into `dropped`.
 void read_block(hid_t dataset, int leading, core::Field* field, const core::Decomposition* decomp,
                 const H5Where& where, std::vector<double>* dropped) {
-  const std::string what = "reading field '" + (field ? field->name() : std::string("(none on this rank)")) + "'";
-  H5Dataspace file_space(H5Dget_space(dataset), where, what);
-  const int rank = H5Sget_simple_extent_ndims(file_space.get());
-  check_h5(rank < 2 ? -1 : 0, where, what + ": dataset has fewer than 2 dimensions");
-  H5PropList dxpl = collective_transfer(where);
+  auto [what, file_space, rank, dxpl] = begin_transfer(dataset, "reading", field, where);
   const auto read = [&](hid_t m, hid_t f, void* buf) {
     return H5Dread(dataset, H5T_NATIVE_DOUBLE, m, f, dxpl.get(), buf);
   };
