@@ -15,6 +15,7 @@
 #include "meridian/core/mpi_handles.hpp"
 #include "meridian/core/output_sink.hpp"
 #include "meridian/core/sphere_grid.hpp"
+#include "meridian/io/hdf5_io.hpp"
 #include "meridian/io/hdf5_output.hpp"
 #include "scratch_dir.hpp"
 #include "timing.hpp"
@@ -118,10 +119,10 @@ class SharedFile {
   SharedFile(MPI_Comm comm, const std::string& path, int rank) {
     MPI_Info info = MPI_INFO_NULL;
     MPI_Info_create(&info);
-    // The hints io/src/hdf5_io.cpp gives ROMIO: the baseline gets the same aggregation.
-    MPI_Info_set(info, "romio_cb_write", "automatic");
-    MPI_Info_set(info, "romio_ds_write", "disable");
-    MPI_Info_set(info, "cb_config_list", "*:8");
+    // The hints the history writer opens the bench's files with (the default writers_per_node): the
+    // baseline gets the same aggregation.
+    for (const auto& [key, value] : io::collective_hints(io::OutputSettings{}.writers_per_node))
+      MPI_Info_set(info, key.c_str(), value.c_str());
     const int status = MPI_File_open(comm, path.c_str(), MPI_MODE_CREATE | MPI_MODE_WRONLY, info, &file_);
     MPI_Info_free(&info);
     if (status != MPI_SUCCESS) fail(rank, "cannot open with MPI-IO", path);

@@ -15,6 +15,29 @@
 
 namespace meridian::io {
 
+// Collective-buffering hints (ROMIO names; OMPIO ignores them). With px > 1 each rank's block is
+// ny_local rows that are nx_local doubles long and far apart in the file, so an independent write is
+// many small pieces: two-phase collective buffering gathers them onto a few aggregators (by default
+// one per node) that write large contiguous file domains. Writes are left to ROMIO's heuristic
+// ("automatic": collective buffering exactly when the ranks' file accesses interleave), because
+// forcing it on also ships every byte of an already contiguous block (px = 1: whole rows) through
+// one aggregator; `meridian-bench io` at 4096^2 on 2 ranks, 1x2 grid, measured the forced write 14x
+// slower than automatic on a loaded machine (every byte crosses shared memory, then one rank writes).
+// Reads stay forced on (restart reads). Data sieving for writes is off: it is a read-modify-write
+// under fcntl locks, which NFS and Lustre serialise or refuse, and every raw-data write here is
+// collective. cb_buffer_size is ROMIO's default, stated so that the choice is visible in one place.
+// cb_config_list "*:N" lets up to N ranks per node be aggregators (ROMIO's own default is one per
+// node, which leaves the other ranks of a node waiting while one copies every byte: on 2 ranks that
+// one writer was half of the output time; docs/performance.md, "History output").
+std::vector<std::pair<std::string, std::string>> collective_hints(int writers_per_node) {
+  std::vector<std::pair<std::string, std::string>> hints = {{"romio_cb_write", "automatic"},
+                                                            {"romio_cb_read", "enable"},
+                                                            {"romio_ds_write", "disable"},
+                                                            {"cb_buffer_size", "16777216"}};
+  if (writers_per_node > 0) hints.emplace_back("cb_config_list", "*:" + std::to_string(writers_per_node));
+  return hints;
+}
+
 namespace {
 
 // MPI_Info is only needed here, for the hints; core has no owner for it.
@@ -31,26 +54,8 @@ class InfoHandle {
   MPI_Info info_ = MPI_INFO_NULL;
 };
 
-// Collective-buffering hints (ROMIO names; OMPIO ignores them). With px > 1 each rank's block is
-// ny_local rows that are nx_local doubles long and far apart in the file, so an independent write is
-// many small pieces: two-phase collective buffering gathers them onto a few aggregators (by default
-// one per node) that write large contiguous file domains. Writes are left to ROMIO's heuristic
-// ("automatic": collective buffering exactly when the ranks' file accesses interleave), because
-// forcing it on also ships every byte of an already contiguous block (px = 1: whole rows) through
-// one aggregator; `meridian-bench io` at 4096^2 on 2 ranks, 1x2 grid, measured the forced write 14x
-// slower than automatic on a loaded machine (every byte crosses shared memory, then one rank writes).
-// Reads stay forced on (restart reads). Data sieving for writes is off: it is a read-modify-write
-// under fcntl locks, which NFS and Lustre serialise or refuse, and every raw-data write here is
-// collective. cb_buffer_size is ROMIO's default, stated so that the choice is visible in one place.
-// cb_config_list "*:N" lets up to N ranks per node be aggregators (ROMIO's own default is one per
-// node, which leaves the other ranks of a node waiting while one copies every byte: on 2 ranks that
-// one writer was half of the output time; docs/performance.md, "History output").
 void set_collective_hints(InfoHandle& info, int writers_per_node) {
-  info.set("romio_cb_write", "automatic");
-  info.set("romio_cb_read", "enable");
-  info.set("romio_ds_write", "disable");
-  info.set("cb_buffer_size", "16777216");
-  if (writers_per_node > 0) info.set("cb_config_list", ("*:" + std::to_string(writers_per_node)).c_str());
+  for (const auto& [key, value] : collective_hints(writers_per_node)) info.set(key.c_str(), value.c_str());
 }
 
 H5PropList parallel_access(MPI_Comm comm, int writers_per_node, const H5Where& where) {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "meridian/core/decomposition.hpp"
@@ -18,6 +19,11 @@
 #include "meridian/io/hdf5_handle.hpp"
 
 namespace meridian::io {
+
+// The MPI-IO hints (ROMIO's names) every parallel file is opened with: collective buffering where
+// the ranks' pieces interleave, no data sieving for writes, up to `writers_per_node` aggregators per
+// node (0: the MPI-IO library's default). Why each: io/src/hdf5_io.cpp. Local.
+std::vector<std::pair<std::string, std::string>> collective_hints(int writers_per_node);
 
 // Creates (truncating) `path` with the MPI-IO driver on `comm`. Collective over `comm`. Links and
 // attributes track creation order (netCDF-4 lists variables in that order and older netCDF
