@@ -151,7 +151,7 @@ double time_shared(const std::string& dir, const core::Decomposition& decomp, in
   const int global[2] = {decomp.grid().ny, decomp.grid().nx};
   const int local[2] = {decomp.ny_local(), decomp.nx_local()};
   const int start[2] = {decomp.y_range().begin, decomp.x_range().begin};
-  const std::vector<char> block(std::size_t(local[0]) * local[1] * sizeof(double), 1);
+  const std::vector<char> block(static_cast<std::size_t>(local[0]) * local[1] * sizeof(double), 1);
   const auto view_of = [&](MPI_Datatype element) {
     MPI_Datatype type = MPI_DATATYPE_NULL;
     MERIDIAN_MPI(MPI_Type_create_subarray(2, global, local, start, MPI_ORDER_C, element, &type), comm);

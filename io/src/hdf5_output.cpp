@@ -149,6 +149,10 @@ Hdf5Output::Hdf5Output(MPI_Comm run_comm, OutputSettings settings, core::Provena
     throw core::ConfigError(comm_.rank(), "output",
                             "writers_per_node must be >= 0 (0 = the MPI-IO library's default), not " +
                                 std::to_string(settings_.writers_per_node));
+  if (settings_.xdmf_steps_per_segment < 0)
+    throw core::ConfigError(comm_.rank(), "output",
+                            "xdmf_steps_per_segment must be >= 0 (0 = every step in the one XDMF file), not " +
+                                std::to_string(settings_.xdmf_steps_per_segment));
   if (settings_.dir.empty()) settings_.dir.push_back('.');  // (not = ".": a GCC 12 -Wrestrict false positive)
   if (settings_.background && thread_level() != MPI_THREAD_MULTIPLE)
     throw core::ConfigError(comm_.rank(), "output",
@@ -244,20 +248,45 @@ void Hdf5Output::update_xdmf(const core::Clock& clock, const core::ComponentOutp
   }
   const int nx = component.grid->nx(), ny = component.grid->ny();
   auto [it, first] = series_.try_emplace(component.name);
-  std::vector<SeriesStep>& series = it->second;
+  Series& series = it->second;
   if (first) {
     // A restarted run (or one that writes into an old directory) lists the files before its own.
     for (const XdmfStep& s : existing_history(settings_.dir, component.name, clock.step(), nx, ny, fields))
-      series.push_back({s.step, s.time, s.file, s.precision});
+      series.steps.push_back({s.step, s.time, s.file, s.precision});
   }
   // Going back in time (a rerun from a restart) replaces everything from that step on.
-  series.erase(std::remove_if(series.begin(), series.end(), [&](const SeriesStep& s) { return s.step >= clock.step(); }),
-               series.end());
-  series.push_back({clock.step(), clock.time(), file, precision});
+  const auto later = std::find_if(series.steps.begin(), series.steps.end(),
+                                  [&](const SeriesStep& s) { return s.step >= clock.step(); });
+  const bool rewound = later != series.steps.end();
+  series.steps.erase(later, series.steps.end());
+  series.steps.push_back({clock.step(), clock.time(), file, precision});
   std::vector<XdmfStep> steps;
-  for (const SeriesStep& s : series) steps.push_back({s.step, s.time, s.file, s.precision});
-  const std::string path = (std::filesystem::path(settings_.dir) / (component.name + ".xdmf")).string();
-  write_text_atomically(path, xdmf_document(component.name, nx, ny, steps, fields));
+  steps.reserve(series.steps.size());
+  for (const SeriesStep& s : series.steps) steps.push_back({s.step, s.time, s.file, s.precision});
+
+  const std::filesystem::path dir(settings_.dir);
+  const auto per = std::size_t(settings_.xdmf_steps_per_segment);
+  const std::size_t full = per > 0 ? steps.size() / per : 0;
+  // A segment is written once, when it fills; a rerun rewrites those it changed (the steps before the
+  // restart keep theirs), a new run all of them (an old directory's may differ).
+  if (rewound)
+    series.segments_written = std::min(series.segments_written, (steps.size() - 1) / std::max<std::size_t>(per, 1));
+  std::set<std::string> current;
+  for (std::size_t k = 0; k < full; ++k) {
+    const std::string name = xdmf_segment_file(component.name, steps[k * per].step);
+    current.insert(name);
+    if (k < series.segments_written) continue;
+    const std::vector<XdmfStep> segment(steps.begin() + std::ptrdiff_t(k * per),
+                                        steps.begin() + std::ptrdiff_t((k + 1) * per));
+    write_text_atomically((dir / name).string(), xdmf_segment_document(component.name, nx, ny, segment, fields));
+  }
+  series.segments_written = full;
+  write_text_atomically((dir / (component.name + ".xdmf")).string(),
+                        xdmf_document(component.name, nx, ny, steps, fields, per));
+  // Segments the document no longer includes (an older run's, or beyond a rerun's restart step).
+  if (first || rewound)
+    for (const std::string& name : xdmf_segment_files(settings_.dir, component.name))
+      if (std::error_code ignored; !current.count(name)) std::filesystem::remove(dir / name, ignored);
 }
 
 std::string Hdf5Output::write_restart(const core::Clock& clock, const std::vector<core::ComponentOutput>& components,

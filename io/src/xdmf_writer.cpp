@@ -1,7 +1,8 @@
 #include "xdmf_writer.hpp"
 
-#include <filesystem>
 #include <algorithm>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -47,32 +48,75 @@ std::string field_item(const std::string& step_file, int step_precision, const X
          "</DataItem>\n          </DataItem>\n";
 }
 
+void write_step(std::ostringstream& out, const std::string& component, int nx, int ny, const XdmfStep& s,
+                const std::vector<XdmfField>& fields) {
+  out << "      <Grid Name=\"" << component << "_" << s.step << "\" GridType=\"Uniform\">\n"
+      << "        <Time Value=\"" << s.time
+      << "\"/>\n"
+      // 3DRectMesh with one z: a 2DRectMesh renders edge-on in ParaView (docs/platform-notes.md).
+      << "        <Topology TopologyType=\"3DRectMesh\" Dimensions=\"1 " << ny << " " << nx << "\"/>\n"
+      << "        <Geometry GeometryType=\"VXVYVZ\">\n"
+      << coordinate_item(s.file, "lon", nx) << coordinate_item(s.file, "lat", ny)
+      << "          <DataItem Dimensions=\"1\" NumberType=\"Float\" Precision=\"8\" Format=\"XML\">0</DataItem>\n"
+      << "        </Geometry>\n";
+  for (const XdmfField& f : fields) {
+    out << "        <Attribute Name=\"" << f.name << "\" AttributeType=\"Scalar\" Center=\"Node\">\n"
+        << field_item(s.file, s.precision, f, nx, ny) << "        </Attribute>\n";
+  }
+  out << "      </Grid>\n";
+}
+
+// `doctype`: ParaView's reader tries to load the DTD of an included document (and warns); only the
+// main document names it.
+std::string document(const std::string& component, int nx, int ny, const std::vector<XdmfStep>& steps,
+                     const std::vector<XdmfField>& fields, std::size_t per_segment, bool doctype) {
+  const std::size_t full = per_segment > 0 ? steps.size() / per_segment : 0;  // segments in files of their own
+  std::ostringstream out;
+  out.precision(17);
+  out << "<?xml version=\"1.0\" ?>\n"
+      << (doctype ? "<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n" : "") << "<Xdmf Version=\"2.0\""
+      << (full > 0 ? " xmlns:xi=\"http://www.w3.org/2001/XInclude\"" : "") << ">\n  <Domain>\n"
+      << "    <Grid Name=\"" << component << "\" GridType=\"Collection\" CollectionType=\"Temporal\">\n";
+  // Each segment's step grids, in the place they would have inline.
+  for (std::size_t k = 0; k < full; ++k)
+    out << "      <xi:include href=\"" << xdmf_segment_file(component, steps[k * per_segment].step)
+        << "\" xpointer=\"xpointer(/Xdmf/Domain/Grid/Grid)\"/>\n";
+  for (std::size_t k = full * per_segment; k < steps.size(); ++k) write_step(out, component, nx, ny, steps[k], fields);
+  out << "    </Grid>\n  </Domain>\n</Xdmf>\n";
+  return out.str();
+}
+
 }  // namespace
 
 std::string xdmf_document(const std::string& component, int nx, int ny, const std::vector<XdmfStep>& steps,
-                          const std::vector<XdmfField>& fields) {
-  std::ostringstream out;
-  out.precision(17);
-  out << "<?xml version=\"1.0\" ?>\n<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n<Xdmf Version=\"2.0\">\n  <Domain>\n"
-      << "    <Grid Name=\"" << component << "\" GridType=\"Collection\" CollectionType=\"Temporal\">\n";
-  const std::string dims = "1 " + std::to_string(ny) + " " + std::to_string(nx);
-  for (const XdmfStep& s : steps) {
-    out << "      <Grid Name=\"" << component << "_" << s.step << "\" GridType=\"Uniform\">\n"
-        << "        <Time Value=\"" << s.time << "\"/>\n"
-        // 3DRectMesh with one z: a 2DRectMesh renders edge-on in ParaView (docs/platform-notes.md).
-        << "        <Topology TopologyType=\"3DRectMesh\" Dimensions=\"" << dims << "\"/>\n"
-        << "        <Geometry GeometryType=\"VXVYVZ\">\n"
-        << coordinate_item(s.file, "lon", nx) << coordinate_item(s.file, "lat", ny)
-        << "          <DataItem Dimensions=\"1\" NumberType=\"Float\" Precision=\"8\" Format=\"XML\">0</DataItem>\n"
-        << "        </Geometry>\n";
-    for (const XdmfField& f : fields) {
-      out << "        <Attribute Name=\"" << f.name << "\" AttributeType=\"Scalar\" Center=\"Node\">\n"
-          << field_item(s.file, s.precision, f, nx, ny) << "        </Attribute>\n";
-    }
-    out << "      </Grid>\n";
+                          const std::vector<XdmfField>& fields, std::size_t per_segment) {
+  return document(component, nx, ny, steps, fields, per_segment, true);
+}
+
+std::string xdmf_segment_document(const std::string& component, int nx, int ny, const std::vector<XdmfStep>& steps,
+                                  const std::vector<XdmfField>& fields) {
+  return document(component, nx, ny, steps, fields, 0, false);
+}
+
+std::string xdmf_segment_file(const std::string& component, long long first_step) {
+  char digits[32];
+  std::snprintf(digits, sizeof digits, "%06lld", first_step);
+  return component + "_steps_" + digits + ".xdmf";
+}
+
+std::vector<std::string> xdmf_segment_files(const std::string& dir, const std::string& component) {
+  std::vector<std::string> found;
+  const std::string head = component + "_steps_", tail = ".xdmf";
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() < head.size() + 6 + tail.size() || name.compare(0, head.size(), head) != 0 ||
+        name.compare(name.size() - tail.size(), tail.size(), tail) != 0)
+      continue;
+    const std::string digits = name.substr(head.size(), name.size() - head.size() - tail.size());
+    if (std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) found.push_back(name);
   }
-  out << "    </Grid>\n  </Domain>\n</Xdmf>\n";
-  return out.str();
+  return found;
 }
 
 void write_text_atomically(const std::string& path, const std::string& text) {

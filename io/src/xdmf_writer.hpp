@@ -2,6 +2,7 @@
 // The XDMF 2 side file that lets ParaView (XDMFReader) and VisIt open a component's history as a
 // time series. Rank 0's job only: nothing here is collective.
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -26,8 +27,25 @@ struct XdmfField {
 // VXVYVZ geometry (lon, lat, one z = 0) and one node-centred attribute per field referencing
 // "<file>:/<field>", whose dataset is (1, ny, nx) (or (1, nz, ny, nx), read through a HyperSlab), or
 // "<fixed_file>:/<field>", (ny, nx) (or (nz, ny, nx)).
+//
+// With `per_segment` > 0 the steps come in segments of that many, from the first: each full segment
+// is a document of its own (xdmf_segment_document of its steps, in the file xdmf_segment_file
+// names) that the main document includes with XInclude, and the steps after the
+// last full segment are listed inline. So a history write rewrites at most per_segment steps and one
+// line per segment, not every step of the run (a year of 6-hourly output: 1,460 steps, ~2 MB). ParaView's
+// XDMF reader and VisIt resolve XInclude; a plain XML parser needs `xmllint --xinclude` first.
 std::string xdmf_document(const std::string& component, int nx, int ny, const std::vector<XdmfStep>& steps,
-                          const std::vector<XdmfField>& fields);
+                          const std::vector<XdmfField>& fields, std::size_t per_segment = 0);
+
+// A segment: the document of `steps` (every one inline), without the DOCTYPE. ParaView opens it on its own too.
+std::string xdmf_segment_document(const std::string& component, int nx, int ny, const std::vector<XdmfStep>& steps,
+                                  const std::vector<XdmfField>& fields);
+
+// "<component>_steps_<first step, 6 or more digits>.xdmf": the segment starting at `first_step`.
+std::string xdmf_segment_file(const std::string& component, long long first_step);
+
+// The segment files of `component` in `dir` (file names), in no particular order. Local.
+std::vector<std::string> xdmf_segment_files(const std::string& dir, const std::string& component);
 
 // Writes `text` to `path` through `path.tmp` and a rename. Throws core::Error.
 void write_text_atomically(const std::string& path, const std::string& text);

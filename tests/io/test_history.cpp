@@ -9,6 +9,7 @@
 #include <iterator>
 #include <limits>
 #include <optional>
+#include <sstream>
 #include <tuple>
 
 #include "io_test_support.hpp"
@@ -661,4 +662,123 @@ TEST_CASE("the XDMF of a component that rank 0 does not run shows its fields' le
   const std::string xdmf(std::istreambuf_iterator<char>(in), {});
   CHECK(xdmf.find("Dimensions=\"1 3 6 12\"") != std::string::npos);  // q: (time, lev, lat, lon)
   CHECK(xdmf.find("HyperSlab") != std::string::npos);                // its lowest level selected
+}
+
+namespace {
+
+std::string text_of(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// `component`'s XDMF with each xi:include replaced by the step grids of the segment file it names:
+// what ParaView's reader sees.
+std::string expanded_xdmf(const std::string& dir, const std::string& component) {
+  std::istringstream main(text_of(dir + "/" + component + ".xdmf"));
+  std::string out, line;
+  while (std::getline(main, line)) {
+    const std::string include = "<xi:include href=\"";
+    const std::size_t at = line.find(include);
+    if (at == std::string::npos) {
+      out += line + "\n";
+      continue;
+    }
+    const std::size_t from = at + include.size();
+    std::istringstream segment(text_of(dir + "/" + line.substr(from, line.find('"', from) - from)));
+    bool step = false;
+    for (std::string s; std::getline(segment, s);) {
+      step = step || s.rfind("      <Grid ", 0) == 0;  // a step's grid, inside the temporal collection
+      if (step) out += s + "\n";
+      if (s == "      </Grid>") step = false;
+    }
+  }
+  const std::string xi = " xmlns:xi=\"http://www.w3.org/2001/XInclude\"";
+  if (const std::size_t at = out.find(xi); at != std::string::npos) out.erase(at, xi.size());
+  return out;
+}
+
+long long count_of(const std::string& text, const std::string& what) {
+  long long n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("a long series' XDMF includes its older steps from segment files, each written once", "[history][xdmf]") {
+  test::TempDir dir(test::world());
+  FakeComponent ocn(test::world(), "ocean", 12, 6, {{"t", 1, true, true}}, 1);
+  io::OutputSettings segmented{dir.path() + "/seg"}, flat{dir.path() + "/flat"};
+  segmented.xdmf_steps_per_segment = 2;
+  flat.xdmf_steps_per_segment = 0;  // every step inline: the reference
+  const std::string seg = segmented.dir, ref = flat.dir;
+  const auto write = [&](io::Hdf5Output& a, io::Hdf5Output& b, long long step) {
+    ocn.fill(int(step));
+    a.write_history(core::Clock(1800.0, 10, step), {ocn.output()});
+    b.write_history(core::Clock(1800.0, 10, step), {ocn.output()});
+  };
+  const std::string marker = "<!-- not rewritten -->\n";
+  const auto mark = [&](const std::string& name) {
+    if (test::world_rank() == 0) std::ofstream(seg + "/" + name, std::ios::app) << marker;
+  };
+  const auto marked = [&](const std::string& name) {
+    return text_of(seg + "/" + name).find(marker) != std::string::npos;
+  };
+  {
+    io::Hdf5Output a(test::world(), segmented, test::provenance_for_world());
+    io::Hdf5Output b(test::world(), flat, test::provenance_for_world());
+    for (long long step = 1; step <= 5; ++step) write(a, b, step);
+    if (test::world_rank() == 0) {
+      const std::string main = text_of(seg + "/ocean.xdmf");
+      CHECK(count_of(main, "<xi:include") == 2);
+      CHECK(count_of(main, "<Time ") == 1);  // step 5, after the two full segments
+      CHECK(text_of(seg + "/ocean_steps_000001.xdmf").find("<!DOCTYPE") == std::string::npos);
+      CHECK(expanded_xdmf(seg, "ocean") == text_of(ref + "/ocean.xdmf"));
+      CHECK(count_of(text_of(ref + "/ocean.xdmf"), "<Time ") == 5);
+    }
+    mark("ocean_steps_000001.xdmf");
+    mark("ocean_steps_000003.xdmf");
+    for (long long step = 6; step <= 7; ++step) write(a, b, step);
+    if (test::world_rank() == 0) {
+      // A full segment is not written again: each write rewrites the main file alone (and a new segment).
+      CHECK(marked("ocean_steps_000001.xdmf"));
+      CHECK(marked("ocean_steps_000003.xdmf"));
+      CHECK(std::filesystem::exists(seg + "/ocean_steps_000005.xdmf"));
+      CHECK(expanded_xdmf(seg, "ocean") == text_of(ref + "/ocean.xdmf"));
+    }
+    // A rerun from step 4 (a restart) replaces steps 4 on: the segment holding step 4 is rewritten,
+    // the one after it goes, the one before it stays.
+    write(a, b, 4);
+    if (test::world_rank() == 0) {
+      CHECK(marked("ocean_steps_000001.xdmf"));
+      CHECK_FALSE(marked("ocean_steps_000003.xdmf"));
+      CHECK_FALSE(std::filesystem::exists(seg + "/ocean_steps_000005.xdmf"));
+      CHECK(count_of(text_of(seg + "/ocean.xdmf"), "<xi:include") == 2);
+      CHECK(expanded_xdmf(seg, "ocean") == text_of(ref + "/ocean.xdmf"));
+      CHECK(count_of(text_of(ref + "/ocean.xdmf"), "<Time ") == 4);
+    }
+  }
+  // A continued run (a new writer on the same folder) writes its segments anew and removes any the
+  // document does not include.
+  if (test::world_rank() == 0) std::ofstream(seg + "/ocean_steps_000099.xdmf") << "stale";
+  io::Hdf5Output a(test::world(), segmented, test::provenance_for_world());
+  io::Hdf5Output b(test::world(), flat, test::provenance_for_world());
+  write(a, b, 5);
+  if (test::world_rank() == 0) {
+    CHECK_FALSE(marked("ocean_steps_000001.xdmf"));
+    CHECK_FALSE(std::filesystem::exists(seg + "/ocean_steps_000099.xdmf"));
+    CHECK(test::file_names(seg) == std::vector<std::string>{"ocean.xdmf", "ocean_000001.h5", "ocean_000002.h5",
+                                                            "ocean_000003.h5", "ocean_000004.h5", "ocean_000005.h5",
+                                                            "ocean_000006.h5", "ocean_000007.h5",
+                                                            "ocean_steps_000001.xdmf", "ocean_steps_000003.xdmf"});
+    CHECK(expanded_xdmf(seg, "ocean") == text_of(ref + "/ocean.xdmf"));
+  }
+}
+
+TEST_CASE("a negative xdmf_steps_per_segment is refused on every rank", "[history][xdmf]") {
+  test::TempDir dir(test::world());
+  io::OutputSettings settings{dir.path()};
+  settings.xdmf_steps_per_segment = -1;
+  CHECK_THROWS_WITH(io::Hdf5Output(test::world(), settings, test::provenance_for_world()),
+                    Catch::Contains("xdmf_steps_per_segment must be >= 0"));
 }

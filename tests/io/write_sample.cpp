@@ -73,6 +73,8 @@ int main(int argc, char** argv) {
         single ? io::HistoryPrecision::single_precision : io::HistoryPrecision::double_precision;
     io::OutputSettings settings{argv[1], 2, true, precision};
     if (fixed) settings.fixed_fields = io::FixedFields::own_file;
+    // The fixed sample's XDMF includes its first two steps from a segment file: ParaView must see all three.
+    if (fixed) settings.xdmf_steps_per_segment = 2;
     io::Hdf5Output out(MPI_COMM_WORLD, settings, {"0.1.0", "sample", "[run]\ndt = 3600\n", "d1", size, "sample"});
     for (long long step : {24, 48, 72}) {
       atm.fill(step);

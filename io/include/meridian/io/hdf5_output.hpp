@@ -48,6 +48,10 @@ struct OutputSettings {
   // History files written by a thread of their own while the model steps (output.background): needs
   // MPI_THREAD_MULTIPLE (meridian::app::run asks for it) and a copy of the output fields in memory.
   bool background = false;
+  // Steps per XDMF segment file (io/src/xdmf_writer.hpp): the XDMF lists the newest steps itself and
+  // includes the older ones from segment files of this many, so that one history write rewrites at most
+  // this many steps of it, however long the run. 0: every step in the one file, rewritten each time.
+  int xdmf_steps_per_segment = 64;
 };
 
 // What a restart file holds besides the fields: enough to set up a run before any component.
@@ -147,7 +151,11 @@ class Hdf5Output : public core::OutputSink {
   core::Comm comm_;  // a plain dup, never Cartesian: see docs/platform-notes.md on OMPIO corruption
   OutputSettings settings_;
   core::Provenance provenance_;
-  std::map<std::string, std::vector<SeriesStep>> series_;  // rank 0: history files per component
+  struct Series {
+    std::vector<SeriesStep> steps;     // every history file of the component, oldest first
+    std::size_t segments_written = 0;  // full XDMF segments of `steps` this run has written, from the first
+  };
+  std::map<std::string, Series> series_;                     // rank 0: per component
   std::map<std::string, AreaBlock> areas_;                   // per component
   std::set<std::string> fixed_written_;                      // components whose .fixed.h5 this run wrote
   std::map<std::string, std::map<std::string, int>> levels_;     // per component: field -> levels in its files
