@@ -251,18 +251,15 @@ void Hdf5Output::update_xdmf(const core::Clock& clock, const core::ComponentOutp
   Series& series = it->second;
   if (first) {
     // A restarted run (or one that writes into an old directory) lists the files before its own.
-    for (const XdmfStep& s : existing_history(settings_.dir, component.name, clock.step(), nx, ny, fields))
-      series.steps.push_back({s.step, s.time, s.file, s.precision});
+    series.steps = existing_history(settings_.dir, component.name, clock.step(), nx, ny, fields);
   }
   // Going back in time (a rerun from a restart) replaces everything from that step on.
-  const auto later = std::find_if(series.steps.begin(), series.steps.end(),
-                                  [&](const SeriesStep& s) { return s.step >= clock.step(); });
+  const auto later =
+      std::find_if(series.steps.begin(), series.steps.end(), [&](const XdmfStep& s) { return s.step >= clock.step(); });
   const bool rewound = later != series.steps.end();
   series.steps.erase(later, series.steps.end());
   series.steps.push_back({clock.step(), clock.time(), file, precision});
-  std::vector<XdmfStep> steps;
-  steps.reserve(series.steps.size());
-  for (const SeriesStep& s : series.steps) steps.push_back({s.step, s.time, s.file, s.precision});
+  const std::vector<XdmfStep>& steps = series.steps;
 
   const std::filesystem::path dir(settings_.dir);
   const auto per = std::size_t(settings_.xdmf_steps_per_segment);

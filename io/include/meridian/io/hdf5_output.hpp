@@ -37,6 +37,8 @@ enum class FixedFields {
                // external_variables and associated_files): at 0.25 degrees most of the bytes
 };
 
+struct XdmfStep;  // io/src/xdmf_writer.hpp
+
 struct OutputSettings {
   std::string dir;            // created (with parents) by rank 0 if missing
   int restart_keep = 2;       // newest restart files of this run kept; older ones are deleted; 0 keeps all
@@ -128,12 +130,6 @@ class Hdf5Output : public core::OutputSink {
   const OutputSettings& settings() const noexcept { return settings_; }
 
  private:
-  struct SeriesStep {
-    long long step;
-    double time;
-    std::string file;  // name relative to dir
-    int precision;     // bytes per field value in the file
-  };
   void write_history_now(const core::Clock& clock, const std::vector<core::ComponentOutput>& components);
   void update_xdmf(const core::Clock& clock, const core::ComponentOutput& component, const std::string& file);
   // `component`'s fields that `use` selects, in the history layout, to `path` through write_safely
@@ -152,7 +148,7 @@ class Hdf5Output : public core::OutputSink {
   OutputSettings settings_;
   core::Provenance provenance_;
   struct Series {
-    std::vector<SeriesStep> steps;     // every history file of the component, oldest first
+    std::vector<XdmfStep> steps;       // every history file of the component, oldest first
     std::size_t segments_written = 0;  // full XDMF segments of `steps` this run has written, from the first
   };
   std::map<std::string, Series> series_;                     // rank 0: per component
