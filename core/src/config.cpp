@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "meridian/core/error.hpp"
+#include "meridian/core/fnv1a.hpp"
 
 namespace meridian::core {
 
@@ -318,10 +319,10 @@ std::string Config::to_ini() const {
 }
 
 std::string Config::digest(bool (*affects_answer)(const std::string&)) const {
-  std::uint64_t h = 1469598103934665603ull;  // FNV-1a: stable across platforms and runs
+  std::uint64_t h = fnv1a_start;
   for (const auto& [key, value] : values_) {
     if (affects_answer && !affects_answer(key)) continue;
-    for (char ch : key + "=" + value + ";") h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
+    h = fnv1a(key + "=" + value + ";", h);
   }
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));

@@ -6,6 +6,7 @@
 
 #include "meridian/core/byte_packer.hpp"
 #include "meridian/core/error.hpp"
+#include "meridian/core/fnv1a.hpp"
 
 namespace meridian::io {
 
@@ -33,9 +34,7 @@ std::uint64_t metadata_hash(const std::string& component, const std::vector<Sele
   core::BytePacker packed;
   packed.put(component);
   for (const SelectedField& f : selected) core::pack_metadata(packed, f.entry->meta);
-  std::uint64_t h = 1469598103934665603ull;
-  for (const char c : packed.bytes()) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-  return h;
+  return core::fnv1a(packed.bytes());
 }
 }  // namespace
 

@@ -1,11 +1,13 @@
 // BytePacker / ByteReader: what is put comes back, in order, through a broadcast; a short or corrupt
-// buffer throws core::Error (the restart reader relies on it) instead of reading past the end.
+// buffer throws core::Error (the restart reader relies on it) instead of reading past the end. And
+// fnv1a, the hash of packed descriptions.
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "meridian/core/byte_packer.hpp"
+#include "meridian/core/fnv1a.hpp"
 #include "meridian/core/mpi_handles.hpp"
 #include "mpi_test_support.hpp"
 
@@ -100,4 +102,13 @@ TEST_CASE("byte packer: corrupt counts and lengths throw before allocating", "[p
   ByteReader r(q.bytes(), "extra");
   r.get<int>();
   CHECK_THROWS_AS(r.expect_end(), Error);
+}
+
+TEST_CASE("fnv1a is FNV-1a 64 and continues a hash", "[fnv1a]") {
+  // The published FNV-1a 64 test values.
+  STATIC_REQUIRE(fnv1a("") == 0xcbf29ce484222325ull);
+  CHECK(fnv1a("a") == 0xaf63dc4c8601ec8cull);
+  CHECK(fnv1a("foobar") == 0x85944171f73967e8ull);
+  CHECK(fnv1a("bar", fnv1a("foo")) == fnv1a("foobar"));
+  CHECK(fnv1a(std::string_view("a\0b", 3)) != fnv1a("ab"));  // every byte counts
 }

@@ -1,11 +1,13 @@
 // The config parser and validator on their own (docs/reliability.md, "Text that is not what it
 // seems"): pure text processing, the same on every rank.
 #include <catch2/catch.hpp>
-
+#include <cstdint>
+#include <cstdio>
 #include <string>
 
 #include "meridian/core/config.hpp"
 #include "meridian/core/error.hpp"
+#include "meridian/core/fnv1a.hpp"
 
 using namespace meridian::core;
 
@@ -72,4 +74,18 @@ TEST_CASE("defaults can come from an INI text, so an empty file resolves to it",
   CHECK(r.find("grid.nx")->default_value == "24");
   CHECK(Config::resolve(r, "", "empty.ini").integer("grid.nx") == 24);
   CHECK_THROWS_AS(r.set_defaults_from("[grid]\nnx = 1\n", "default.ini"), ConfigError);
+}
+
+TEST_CASE("Config::digest is the FNV-1a of the options that count, in key order", "[fnv1a][config]") {
+  const Config config = Config::resolve(registry(), "[grid]\nnx = 24\n[output]\ndir = out\n", "run.ini");
+  const auto only_nx = [](const std::string& key) { return key == "grid.nx"; };
+  const auto hex = [](std::uint64_t h) {
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(h));
+    return std::string(text);
+  };
+  CHECK(config.digest(only_nx) == hex(fnv1a("grid.nx=24;")));
+  const auto nx_and_dir = [](const std::string& key) { return key == "grid.nx" || key == "output.dir"; };
+  CHECK(config.digest(nx_and_dir) == hex(fnv1a("output.dir=out;", fnv1a("grid.nx=24;"))));
+  CHECK(config.digest() != config.digest(only_nx));
 }
