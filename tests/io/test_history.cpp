@@ -192,7 +192,7 @@ TEST_CASE("ranks that describe a field differently fail alike instead of waiting
 
 TEST_CASE("history files carry CF cell bounds that tile the sphere", "[history][bounds]") {
   test::TempDir dir(test::world());
-  const int nx = 10, ny = 7;
+  const int nx = GENERATE(10, 2100), ny = 7;
   FakeComponent atm(test::world(), "atmosphere", nx, ny, {{"t", 1, true, true}}, 1);
   atm.fill(1);
   io::Hdf5Output out(test::world(), {dir.path()}, test::provenance_for_world());
@@ -222,6 +222,11 @@ TEST_CASE("history files carry CF cell bounds that tile the sphere", "[history][
     io::H5Dataset lon_ds(H5Dopen2(file.get(), "lon", H5P_DEFAULT), where, "open lon");
     CHECK(io::read_string_attribute(lat_ds.get(), "bounds", where) == "lat_bnds");
     CHECK(io::read_string_attribute(lon_ds.get(), "bounds", where) == "lon_bnds");
+    // Exactly the values SphereGrid gives, on a narrow grid and a wide one.
+    const core::SphereGrid grid(nx, ny);
+    for (int j = 0; j < ny; ++j) bad += lat[j] != grid.lat_deg(j) || lat_bnds[2 * j] != grid.lat_edge_deg(j);
+    for (int i = 0; i < nx; ++i) bad += lon[i] != grid.lon_deg(i) || lon_bnds[2 * i + 1] != grid.lon_edge_deg(i + 1);
+    CHECK(bad == 0);
   }
 }
 
