@@ -289,7 +289,7 @@ std::vector<std::string> Driver::describe_couplings() const {
     const char* time = c.time == TimeOperation::instant ? "instant" : c.time == TimeOperation::mean ? "mean" : "accumulate";
     std::string regrid = c.regrid == Regrid::identity ? "identity" : "conservative";
     if (c.from_refine != c.to_refine)
-      regrid += " " + std::to_string(c.from_refine) + "x -> " + std::to_string(c.to_refine) + "x";
+      regrid += std::string(" ") + std::to_string(c.from_refine) + "x -> " + std::to_string(c.to_refine) + "x";
     lines.push_back(c.key + " <- " + parties[c.from].name + "." + c.source + " (" + c.units + "; " + regrid + ", " +
                     time + ")");
   }

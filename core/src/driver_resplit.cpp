@@ -13,6 +13,7 @@
 #include "meridian/core/layout.hpp"
 #include "meridian/core/redistribution.hpp"
 #include "meridian/core/timers.hpp"
+#include "text_list.hpp"
 
 namespace meridian::core {
 
@@ -20,7 +21,7 @@ namespace {
 
 std::string joined(const std::vector<int>& ranks) {
   std::string out;
-  for (int r : ranks) out += (out.empty() ? "" : ",") + std::to_string(r);
+  for (int r : ranks) append_item(out, std::to_string(r));
   return out;
 }
 
@@ -88,7 +89,7 @@ double Driver::resplit(const std::vector<int>& ranks, const std::string& why) {
   for (std::size_t n = 0; n < slots_.size(); ++n)
     if (!same_blocks(slots_[n].placement, target[n])) {
       moves = true;
-      if (ranks[n] == before[n]) recut += (recut.empty() ? "" : ",") + components_[n]->name();
+      if (ranks[n] == before[n]) append_item(recut, components_[n]->name());
     }
   if (!moves) return 0.0;
   ScopedTimer timer("re-split");
@@ -144,7 +145,7 @@ double Driver::resplit(const std::vector<int>& ranks, const std::string& why) {
   splits_.push_back({clock_.step(), ranks});
   if (log_) {
     std::string names;
-    for (const auto& c : components_) names += (names.empty() ? "" : ",") + c->name();
+    for (const auto& c : components_) append_item(names, c->name());
     char line[160];
     std::snprintf(line, sizeof line, " at step %lld: moved %.3g MiB of state in %.3g s", clock_.step(),
                   total_bytes / 1048576.0, seconds);

@@ -2,14 +2,15 @@
 // restoring it; the file format and its checks are io's (io/src/restart_*).
 #include <algorithm>
 #include <charconv>
-#include <sstream>
 #include <ostream>
+#include <sstream>
 
-#include "meridian/core/driver.hpp"
 #include "meridian/core/agreement.hpp"
+#include "meridian/core/driver.hpp"
 #include "meridian/core/error.hpp"
 #include "meridian/core/state_digest.hpp"
 #include "meridian/core/timers.hpp"
+#include "text_list.hpp"
 
 namespace meridian::core {
 
@@ -65,8 +66,8 @@ std::vector<StateSetting> Driver::describe_state() const {
     std::string digests, names;
     for (std::size_t k = 0; k < fixed.size(); ++k)
       if (fixed[k].key == key) {
-        digests += (digests.empty() ? "" : ",") + digest_hex(parts[k]);
-        names += (names.empty() ? "" : ", ") + components_[fixed[k].slot]->name() + "." + fixed[k].field;
+        append_item(digests, digest_hex(parts[k]));
+        append_item(names, components_[fixed[k].slot]->name() + "." + fixed[k].field, ", ");
       }
     settings.push_back({key.substr(0, key.find(' ')), digests,
                         shown_value(key) + " (digests of " + names + ": " + digests + ")"});
