@@ -17,21 +17,24 @@ namespace meridian::io {
 
 namespace fs = std::filesystem;
 
-std::string step_file_path(const std::string& dir, const std::string& prefix, long long step) {
+std::string step_file_path(const std::string& dir, const std::string& prefix, long long step,
+                           const std::string& extension) {
   char digits[32];
   std::snprintf(digits, sizeof digits, "%06lld", step);
-  return (fs::path(dir) / (prefix + "_" + digits + ".h5")).string();
+  return (fs::path(dir) / (prefix + "_" + digits + extension)).string();
 }
 
-std::vector<std::pair<long long, std::string>> list_step_files(const std::string& dir, const std::string& prefix) {
+std::vector<std::pair<long long, std::string>> list_step_files(const std::string& dir, const std::string& prefix,
+                                                               const std::string& extension) {
   std::vector<std::pair<long long, std::string>> found;
   std::error_code ec;
+  const std::string head = prefix + "_";
+  const std::size_t tail = extension.size();
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
-    const std::string head = prefix + "_";
-    if (name.size() <= head.size() + 3 || name.compare(0, head.size(), head) != 0) continue;
-    if (name.compare(name.size() - 3, 3, ".h5") != 0) continue;
-    const std::string digits = name.substr(head.size(), name.size() - head.size() - 3);
+    if (name.size() <= head.size() + tail || name.compare(0, head.size(), head) != 0) continue;
+    if (name.compare(name.size() - tail, tail, extension) != 0) continue;
+    const std::string digits = name.substr(head.size(), name.size() - head.size() - tail);
     if (digits.size() < 6 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
       continue;
     found.emplace_back(std::stoll(digits), entry.path().string());

@@ -17,12 +17,14 @@
 
 namespace meridian::io {
 
-// "<dir>/<prefix>_<step, zero-padded to at least 6 digits>.h5"
-std::string step_file_path(const std::string& dir, const std::string& prefix, long long step);
+// "<dir>/<prefix>_<step, zero-padded to at least 6 digits><extension>"
+std::string step_file_path(const std::string& dir, const std::string& prefix, long long step,
+                           const std::string& extension = ".h5");
 inline std::string temporary_path(const std::string& final_path) { return final_path + ".tmp"; }
 
-// Files "<prefix>_<digits>.h5" in `dir` as (step, path), sorted by step. Local.
-std::vector<std::pair<long long, std::string>> list_step_files(const std::string& dir, const std::string& prefix);
+// Files "<prefix>_<6 or more digits><extension>" in `dir` as (step, path), sorted by step. Local.
+std::vector<std::pair<long long, std::string>> list_step_files(const std::string& dir, const std::string& prefix,
+                                                               const std::string& extension = ".h5");
 
 // Local (rank 0's job): fsync a file or directory by path; rename with optional fsyncs; create a
 // directory and its parents. Each throws core::Error naming the path and the errno text.

@@ -282,8 +282,9 @@ void Hdf5Output::update_xdmf(const core::Clock& clock, const core::ComponentOutp
                         xdmf_document(component.name, nx, ny, steps, fields, per));
   // Segments the document no longer includes (an older run's, or beyond a rerun's restart step).
   if (first || rewound)
-    for (const std::string& name : xdmf_segment_files(settings_.dir, component.name))
-      if (std::error_code ignored; !current.count(name)) std::filesystem::remove(dir / name, ignored);
+    for (const auto& [step, path] : list_step_files(settings_.dir, component.name + "_steps", ".xdmf"))
+      if (std::error_code ignored; !current.count(std::filesystem::path(path).filename().string()))
+        std::filesystem::remove(path, ignored);
 }
 
 std::string Hdf5Output::write_restart(const core::Clock& clock, const std::vector<core::ComponentOutput>& components,

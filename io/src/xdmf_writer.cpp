@@ -1,7 +1,6 @@
 #include "xdmf_writer.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -99,24 +98,7 @@ std::string xdmf_segment_document(const std::string& component, int nx, int ny, 
 }
 
 std::string xdmf_segment_file(const std::string& component, long long first_step) {
-  char digits[32];
-  std::snprintf(digits, sizeof digits, "%06lld", first_step);
-  return component + "_steps_" + digits + ".xdmf";
-}
-
-std::vector<std::string> xdmf_segment_files(const std::string& dir, const std::string& component) {
-  std::vector<std::string> found;
-  const std::string head = component + "_steps_", tail = ".xdmf";
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.size() < head.size() + 6 + tail.size() || name.compare(0, head.size(), head) != 0 ||
-        name.compare(name.size() - tail.size(), tail.size(), tail) != 0)
-      continue;
-    const std::string digits = name.substr(head.size(), name.size() - head.size() - tail.size());
-    if (std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) found.push_back(name);
-  }
-  return found;
+  return step_file_path("", component + "_steps", first_step, ".xdmf");
 }
 
 void write_text_atomically(const std::string& path, const std::string& text) {

@@ -41,11 +41,9 @@ std::string xdmf_document(const std::string& component, int nx, int ny, const st
 std::string xdmf_segment_document(const std::string& component, int nx, int ny, const std::vector<XdmfStep>& steps,
                                   const std::vector<XdmfField>& fields);
 
-// "<component>_steps_<first step, 6 or more digits>.xdmf": the segment starting at `first_step`.
+// "<component>_steps_<first step, 6 or more digits>.xdmf": the segment starting at `first_step`
+// (file_policy.hpp's step file naming; list_step_files(dir, component + "_steps", ".xdmf") finds them).
 std::string xdmf_segment_file(const std::string& component, long long first_step);
-
-// The segment files of `component` in `dir` (file names), in no particular order. Local.
-std::vector<std::string> xdmf_segment_files(const std::string& dir, const std::string& component);
 
 // Writes `text` to `path` through `path.tmp` and a rename. Throws core::Error.
 void write_text_atomically(const std::string& path, const std::string& text);
